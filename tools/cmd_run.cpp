@@ -1,0 +1,87 @@
+// `bundlesim run SCENARIO.json`: runs the experiment, writes the report, prints the summary.
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "reports/report_file.h"
+#include "reports/run_summary.h"
+#include "tools/command_line.h"
+#include "tools/commands.h"
+#include "tools/progress_bar.h"
+
+namespace bundlesim {
+namespace {
+
+constexpr const char* kHelp = R"(usage: bundlesim run SCENARIO.json [options]
+
+Runs the scenario's A/B/n experiment, writes its report and prints a summary per arm.
+
+options:
+  --out REPORT.sqlite  report file to add this run to (default: SCENARIO.sqlite in the
+                       current directory, e.g. quickstart.sqlite)
+  --seed N             use seed N instead of the scenario's
+  --threads N          worker threads (default 1); results are identical for any N
+  --json               print the summary as one JSON object on stdout
+  --quiet              no progress bar
+  --help               this text
+
+exit codes: 0 success, 1 failure while running, 2 bad usage or bad input
+)";
+
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+}  // namespace
+
+int run_command(const Args& args) {
+  if (wants_help(args)) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  CommandLine cl(args, {"out", "seed", "threads"}, {"json", "quiet"});
+  cl.expect_positionals(1, 1, "SCENARIO.json");
+  const std::string file = cl.positionals()[0];
+  RunOptions options;
+  if (auto seed = cl.integer("seed", 0, int64_t{1} << 53)) options.seed = static_cast<uint64_t>(*seed);
+  options.threads = static_cast<int>(cl.integer("threads", 1, 256).value_or(1));
+  std::string out = cl.option("out").value_or(std::filesystem::path(file).stem().string() + ".sqlite");
+
+  Scenario scenario = load_scenario(file);
+  ProgressBar bar(!cl.flag("quiet"));
+  options.on_progress = [&bar](const RunProgress& p) { bar.update(p); };
+  RunInfo info;
+  info.started_at = utc_now();
+  info.threads = options.threads;
+  info.program_version = BUNDLESIM_VERSION;
+  RunResult result = run_experiment(scenario, options);
+  bar.finish();
+  info.finished_at = utc_now();
+
+  std::vector<ArmMetrics> metrics;
+  for (size_t a = 0; a < scenario.arms.size(); ++a) {
+    metrics.push_back(compute_arm_metrics(scenario.arms[a], result.arms[a]));
+  }
+  int64_t run_id = write_report(out, scenario, result, metrics, info);
+
+  if (cl.flag("json")) {
+    std::cout << summary_json(scenario.name, result, metrics, run_id, out).dump(2) << "\n";
+  } else {
+    bool color = isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
+    std::cout << summary_table(scenario.name, result, metrics, {color, scenario.currency});
+    std::cout << fmt::format("report: {} (run {})\n", out, run_id);
+  }
+  return kExitOk;
+}
+
+}  // namespace bundlesim

@@ -1,0 +1,27 @@
+#pragma once
+// The subcommands of `bundlesim`. Each takes its arguments (after the subcommand's name) and returns
+// the exit code: 0 success, 1 failure while running, 2 bad usage or bad input. Errors are thrown
+// (UsageError, ScenarioError, ...) and turned into messages and exit codes in main.cpp.
+
+#include <string>
+#include <vector>
+
+namespace bundlesim {
+
+using Args = std::vector<std::string>;
+
+int run_command(const Args& args);
+int validate_command(const Args& args);
+int bench_command(const Args& args);
+
+// Exit codes.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitBadInput = 2;
+
+// The default scenario, found next to the sources this binary was built from.
+std::string default_scenario_path();
+// Prints `text` and returns kExitOk when args hold --help or -h.
+bool wants_help(const Args& args);
+
+}  // namespace bundlesim
