@@ -4,6 +4,7 @@
 // (price changes, restocks) first, then return visits, then new arrivals; within a kind, in the
 // order they were scheduled.
 
+#include <cstddef>
 #include <cstdint>
 #include <queue>
 #include <vector>
