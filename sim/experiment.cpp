@@ -49,7 +49,7 @@ class Engine {
         arms_(static_cast<int>(scenario.arms.size())),
         slots_(paired_ ? arms_ : 1),
         menu_(scenario.catalog.size(), scenario.complementarities),
-        arrivals_(scenario.arrivals.shoppers_per_day * options.arrival_scale, scenario.arrivals.hourly_profile,
+        arrivals_(scenario.arrivals.shoppers_per_day, scenario.arrivals.hourly_profile,
                   RandomStream(seed_, 0, StreamPurpose::kArrivals)) {
     model_ = make_choice_model(s_.choice_model, "/choice_model", {&s_.catalog, s_.directory, options.threads});
     for (int a = 0; a < arms_; ++a) {

@@ -40,7 +40,6 @@ struct DecisionRecord {
 struct RunOptions {
   std::optional<uint64_t> seed;  // overrides the scenario's seed
   int threads = 1;               // worker threads for choice batches (results do not depend on it)
-  double arrival_scale = 1;      // multiplies shoppers_per_day (benchmarks)
   std::function<void(const RunProgress&)> on_progress;       // called every few thousand events
   std::function<void(const DecisionRecord&)> on_decision;    // called for every decision, in order
 };
