@@ -86,11 +86,11 @@ void BasketMenu::end_problem(ChoiceBatch& batch, const double* values) {
     subset_price_[s] = subset_price_[s & (s - 1)] + prices[low];
   }
   // Complementarities whose items are all considered add their value to every superset.
-  std::vector<int> seen_rules;
+  seen_rules_.clear();
   for (int k = 0; k < n; ++k) {
     for (int r : rules_of_item_[items[k]]) {
-      if (std::find(seen_rules.begin(), seen_rules.end(), r) != seen_rules.end()) continue;
-      seen_rules.push_back(r);
+      if (std::find(seen_rules_.begin(), seen_rules_.end(), r) != seen_rules_.end()) continue;
+      seen_rules_.push_back(r);
       uint32_t mask = 0;
       bool complete = true;
       for (ItemIndex i : complementarities_[r].items) {

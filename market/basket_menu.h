@@ -40,6 +40,7 @@ class BasketMenu {
   std::vector<std::pair<int, uint32_t>> bundle_masks_;  // (offer bundle index, items mask)
   std::vector<double> subset_value_, subset_price_;     // scratch, 2^considered
   std::vector<int> local_index_;                        // item -> considered position, or -1
+  std::vector<int> seen_rules_;                         // complementarities already applied
 };
 
 }  // namespace bundlesim

@@ -20,24 +20,19 @@ class MnlChoice : public ChoiceModel {
 
   void choose(const ChoiceBatch& batch, std::vector<int>& chosen) const override {
     for_each_problem(batch.size(), threads_, [&](int p) {
+      thread_local std::vector<double> weights;
       const ChoiceProblem& problem = batch.problems[p];
-      const BasketOption* baskets = batch.baskets.data() + problem.basket_begin;
-      // Inverse-CDF draw with the problem's uniform; two passes keep it allocation-free.
-      double top = 0;  // the outside option's utility
-      for (int b = 0; b < problem.basket_count; ++b) top = std::max(top, utility(problem, baskets[b]));
-      double total = std::exp(-top);
-      for (int b = 0; b < problem.basket_count; ++b) total += std::exp(utility(problem, baskets[b]) - top);
-      double target = problem.uniform * total;
-      double cumulative = std::exp(-top);
-      int pick = -1;
-      if (target >= cumulative) {
-        pick = problem.basket_count - 1;  // guards against rounding in the last step
-        for (int b = 0; b < problem.basket_count; ++b) {
-          cumulative += std::exp(utility(problem, baskets[b]) - top);
-          if (target < cumulative) {
-            pick = b;
-            break;
-          }
+      exp_utilities(batch, p, weights);
+      // Inverse-CDF draw with the problem's own uniform: weights[0] is "nothing".
+      double total = 0;
+      for (double w : weights) total += w;
+      double target = problem.uniform * total, cumulative = 0;
+      int pick = problem.basket_count - 1;  // guards against rounding in the last step
+      for (int k = 0; k <= problem.basket_count; ++k) {
+        cumulative += weights[k];
+        if (target < cumulative) {
+          pick = k - 1;
+          break;
         }
       }
       chosen[p] = pick;
@@ -45,17 +40,24 @@ class MnlChoice : public ChoiceModel {
   }
 
   void probabilities(const ChoiceBatch& batch, int p, std::vector<double>& out) const override {
-    const ChoiceProblem& problem = batch.problems[p];
-    const BasketOption* baskets = batch.baskets.data() + problem.basket_begin;
-    out.assign(1 + problem.basket_count, 0.0);
-    double top = 0;
-    for (int b = 0; b < problem.basket_count; ++b) top = std::max(top, utility(problem, baskets[b]));
-    double total = out[0] = std::exp(-top);
-    for (int b = 0; b < problem.basket_count; ++b) total += out[1 + b] = std::exp(utility(problem, baskets[b]) - top);
-    for (double& x : out) x /= total;
+    exp_utilities(batch, p, out);
+    double total = 0;
+    for (double w : out) total += w;
+    for (double& w : out) w /= total;
   }
 
  private:
+  // out[0] = exp(0 - top) for nothing, out[1 + b] = exp(v_b - top), with top the largest utility
+  // (subtracted so that no exp overflows).
+  void exp_utilities(const ChoiceBatch& batch, int p, std::vector<double>& out) const {
+    const ChoiceProblem& problem = batch.problems[p];
+    const BasketOption* baskets = batch.baskets.data() + problem.basket_begin;
+    out.resize(1 + problem.basket_count);
+    out[0] = 0;
+    double top = 0;
+    for (int b = 0; b < problem.basket_count; ++b) top = std::max(top, out[1 + b] = utility(problem, baskets[b]));
+    for (double& u : out) u = std::exp(u - top);
+  }
   double utility(const ChoiceProblem& problem, const BasketOption& basket) const {
     return (basket.value - problem.price_sensitivity * basket.price) / scale_;
   }
