@@ -22,6 +22,8 @@ enum class StreamPurpose : uint64_t {
   kPrePeriod = 8,  // spend before the experiment, for CUPED
   kCatalog = 9,    // generated catalogs (shopper 0)
   kPolicy = 10,    // randomised policies (shopper = arm, index = decision)
+  kBootstrap = 11,    // offline evaluation: bootstrap resamples (shopper 0, index = resample)
+  kRewardModel = 12,  // offline evaluation: reward-model weights (index 0) and batch order (index = epoch)
 };
 
 // The SplitMix64 output function: a bijective 64-bit mixer.
