@@ -13,6 +13,7 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);
 int validate_command(const Args& args);
 int bench_command(const Args& args);
+int ope_command(const Args& args);
 
 // Exit codes.
 constexpr int kExitOk = 0;

@@ -34,6 +34,8 @@ commands:
   run SCENARIO.json        run the experiment, write the SQLite report, print the summary
   validate SCENARIO.json   check a scenario file and say what is wrong
   bench [SCENARIO.json]    measure simulation speed and memory
+  ope --logs LOGS --policy POLICY.json
+                           estimate a policy's value offline from logged data
 
 `bundlesim COMMAND --help` explains each command. Scenario format: docs/scenario-format.md.
 )";
@@ -49,7 +51,8 @@ struct Command {
 int main(int argc, char** argv) {
   using namespace bundlesim;
   const std::map<std::string, Command> commands = {
-      {"run", {run_command, "run"}}, {"validate", {validate_command, "validate"}}, {"bench", {bench_command, "bench"}}};
+      {"run", {run_command, "run"}}, {"validate", {validate_command, "validate"}}, {"bench", {bench_command, "bench"}},
+      {"ope", {ope_command, "ope"}}};
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     std::fputs(kHelp, argc < 2 ? stderr : stdout);
     return argc < 2 ? kExitBadInput : kExitOk;
