@@ -338,9 +338,10 @@ ExperimentSpec read_experiment(const json* value, const std::string& path, const
   return e;
 }
 
+// `byte` is nlohmann's 1-based index of the character where parsing failed.
 std::string line_and_column(const std::string& text, size_t byte) {
   size_t line = 1, column = 1;
-  for (size_t i = 0; i < byte && i < text.size(); ++i) {
+  for (size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
     if (text[i] == '\n') ++line, column = 1;
     else ++column;
   }
