@@ -3,6 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <initializer_list>
+
 #include "policies/policy_random.h"
 #include "sim/random_stream.h"
 
