@@ -40,6 +40,20 @@ torch::Tensor uniform_parameter(RandomStream& stream, int64_t rows, int64_t cols
   return to_tensor(values, rows, cols).requires_grad_(true);
 }
 
+// Sets LibTorch's intra-op thread count for a scope and restores it afterwards.
+class ThreadLimit {
+ public:
+  explicit ThreadLimit(int threads) : before_(torch::get_num_threads()) {
+    if (before_ != threads) torch::set_num_threads(threads);
+  }
+  ~ThreadLimit() {
+    if (torch::get_num_threads() != before_) torch::set_num_threads(before_);
+  }
+
+ private:
+  int before_;
+};
+
 class FactoredNetwork {
  public:
   FactoredNetwork(const BanditLog& log, const RewardModelOptions& options) : log_(log) {
@@ -118,6 +132,26 @@ class FactoredNetwork {
     return (torch::matmul(torch::relu(pre), output_weight_) + output_bias_).squeeze(1);
   }
 
+  // The output for every action of rounds [begin, end), as a (end - begin) x actions matrix: the
+  // per-round and per-action parts of the first layer are computed once and broadcast.
+  torch::Tensor forward_all_actions(int64_t begin, int64_t end) const {
+    torch::Tensor row = position_embedding_.index_select(0, position_.slice(0, begin, end)) + hidden_bias_;
+    if (context_weight_.defined()) row = row + torch::matmul(context_.slice(0, begin, end), context_weight_);
+    torch::Tensor column = action_embedding_;
+    if (action_feature_weight_.defined()) column = column + torch::matmul(action_features_, action_feature_weight_);
+    torch::Tensor pre = row.unsqueeze(1) + column.unsqueeze(0);  // rounds x actions x hidden
+    if (pair_weight_.defined()) {
+      std::vector<torch::Tensor> parts;
+      for (int64_t f = 0; f < pair_dim_; ++f) {
+        const float* v = log_.pair_features[f].values.data() + begin * log_.actions;
+        torch::Tensor raw = torch::from_blob(const_cast<float*>(v), {end - begin, log_.actions}, torch::kFloat32);
+        parts.push_back((raw - pair_mean_[f]) * pair_scale_[f]);
+      }
+      pre = pre + torch::matmul(torch::stack(parts, 2), pair_weight_);
+    }
+    return (torch::matmul(torch::relu(pre), output_weight_) + output_bias_).squeeze(2);
+  }
+
   bool has_pairs() const { return pair_dim_ > 0; }
 
  private:
@@ -133,6 +167,9 @@ class FactoredNetwork {
 
 RewardModelFit fit_reward_model(const BanditLog& log, const ActionDistribution& target,
                                 const RewardModelOptions& options) {
+  // The tensors are small: worker threads only add synchronisation (and, on a busy machine, waits
+  // of milliseconds per operation). One thread also makes the sums independent of the machine.
+  ThreadLimit one_thread(1);
   auto start = std::chrono::steady_clock::now();
   const int64_t n = static_cast<int64_t>(log.rounds());
   RewardModelFit fit;
@@ -193,23 +230,39 @@ RewardModelFit fit_reward_model(const BanditLog& log, const ActionDistribution& 
   torch::Tensor logged_q = predict(logged_output).contiguous();
   fit.q_logged.assign(logged_q.data_ptr<float>(), logged_q.data_ptr<float>() + n);
 
-  // Under the target distribution, in chunks so memory stays bounded for large logs.
+  // Under the target distribution, in chunks so memory stays bounded for large logs. When the
+  // policy spreads over most actions, predicting every action of a block of rounds at once is far
+  // cheaper than gathering (round, action) pairs one by one.
   fit.q_target.assign(n, 0.0);
   const int64_t entries = static_cast<int64_t>(target.action.size());
-  const int64_t chunk = 1 << 16;
-  std::vector<int64_t> entry_round(entries);
-  for (size_t i = 0; i < target.rounds(); ++i) {
-    for (int64_t k = target.offset[i]; k < target.offset[i + 1]; ++k) entry_round[k] = static_cast<int64_t>(i);
-  }
-  for (int64_t begin = 0; begin < entries; begin += chunk) {
-    int64_t end = std::min(entries, begin + chunk);
-    std::vector<int64_t> rounds(entry_round.begin() + begin, entry_round.begin() + end);
-    std::vector<int64_t> actions(target.action.begin() + begin, target.action.begin() + end);
-    torch::Tensor q = predict(net.forward(torch::tensor(rounds, torch::kInt64), torch::tensor(actions, torch::kInt64),
-                                          net.has_pairs() ? net.pair_features(rounds, actions) : torch::Tensor()))
-                          .contiguous();
-    const float* values = q.data_ptr<float>();
-    for (int64_t k = begin; k < end; ++k) fit.q_target[entry_round[k]] += target.probability[k] * values[k - begin];
+  if (entries * 4 >= n * log.actions) {
+    const int64_t block = std::max<int64_t>(1, (int64_t{1} << 22) / (int64_t{log.actions} * options.hidden));
+    for (int64_t begin = 0; begin < n; begin += block) {
+      int64_t end = std::min(n, begin + block);
+      torch::Tensor q = predict(net.forward_all_actions(begin, end)).contiguous();
+      const float* values = q.data_ptr<float>();
+      for (int64_t i = begin; i < end; ++i) {
+        for (int64_t k = target.offset[i]; k < target.offset[i + 1]; ++k) {
+          fit.q_target[i] += target.probability[k] * values[(i - begin) * log.actions + target.action[k]];
+        }
+      }
+    }
+  } else {
+    const int64_t chunk = 1 << 16;
+    std::vector<int64_t> entry_round(entries);
+    for (size_t i = 0; i < target.rounds(); ++i) {
+      for (int64_t k = target.offset[i]; k < target.offset[i + 1]; ++k) entry_round[k] = static_cast<int64_t>(i);
+    }
+    for (int64_t begin = 0; begin < entries; begin += chunk) {
+      int64_t end = std::min(entries, begin + chunk);
+      std::vector<int64_t> rounds(entry_round.begin() + begin, entry_round.begin() + end);
+      std::vector<int64_t> actions(target.action.begin() + begin, target.action.begin() + end);
+      torch::Tensor q = predict(net.forward(torch::tensor(rounds, torch::kInt64), torch::tensor(actions, torch::kInt64),
+                                            net.has_pairs() ? net.pair_features(rounds, actions) : torch::Tensor()))
+                            .contiguous();
+      const float* values = q.data_ptr<float>();
+      for (int64_t k = begin; k < end; ++k) fit.q_target[entry_round[k]] += target.probability[k] * values[k - begin];
+    }
   }
   fit.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return fit;

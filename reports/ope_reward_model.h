@@ -19,8 +19,8 @@ namespace bundlesim {
 struct RewardModelOptions {
   int hidden = 16;             // hidden units
   int epochs = 10;             // passes over the logged rounds
-  int batch_size = 256;
-  double learning_rate = 0.01;  // Adam
+  int batch_size = 1024;
+  double learning_rate = 0.03;  // Adam
   double weight_decay = 1e-4;   // L2 penalty, applied by Adam
   uint64_t seed = 1;            // initial weights and batch order: RandomStream(seed, 0, kRewardModel, .)
 };

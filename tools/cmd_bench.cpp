@@ -14,6 +14,9 @@
 namespace bundlesim {
 
 int bench_command(const Args& args) {
+  for (const std::string& a : args) {
+    if (a == "--ope" || a.rfind("--ope=", 0) == 0) return bench_ope_command(args);  // cmd_bench_ope.cpp
+  }
   if (wants_help(args)) {
     std::fputs(R"(usage: bundlesim bench [SCENARIO.json] [--shoppers N] [--threads N] [--model mnl|surplus]
 
@@ -21,6 +24,8 @@ Simulates SCENARIO (default: scenarios/quickstart.json) with about N new shopper
 1,000,000) and prints throughput and peak memory. The daily arrival rate is kept and the horizon
 stretched to fit N, so the shop looks the same every day; peak memory at 10^6 and 10^7 shoppers
 should then be the same (nothing is kept per past shopper).
+
+`bundlesim bench --ope LOGS --help` times offline policy evaluation on a log.
 )", stdout);
     return kExitOk;
   }

@@ -14,6 +14,7 @@ int run_command(const Args& args);
 int validate_command(const Args& args);
 int bench_command(const Args& args);
 int ope_command(const Args& args);
+int bench_ope_command(const Args& args);  // `bench --ope`
 
 // Exit codes.
 constexpr int kExitOk = 0;
