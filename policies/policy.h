@@ -12,8 +12,10 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "market/catalog.h"
+#include "market/complementarity.h"
 #include "market/inventory.h"
 #include "market/offer.h"
+#include "market/population.h"
 #include "market/registry.h"
 
 namespace bundlesim {
@@ -46,11 +48,23 @@ class Policy {
   virtual void observe(const ShopperContext& shopper, const Offer& offer, const Outcome& outcome) {}
 };
 
+// The market's true model, which real policies never see. Only yardstick modes (`oracle: true`,
+// see docs/policies.md) may use it; every other policy must ignore it.
+struct MarketTruth {
+  const Population* population = nullptr;                     // segments and valuations
+  const std::vector<Complementarity>* complementarities = nullptr;
+  const nlohmann::json* choice_model = nullptr;               // the scenario's choice_model spec
+  std::string scenario_dir;                                    // for paths inside that spec
+};
+
 // What a policy may use when it is built.
 struct PolicyContext {
   const Catalog* catalog = nullptr;
   uint64_t seed = 0;  // for policies that randomise: derive streams from it, never from time
   int arm = 0;        // the arm the policy serves (learning state is per arm)
+  // Filled by the scenario loader and the engine; null in contexts without a market (some tests).
+  // Valid only while the policy is being built: copy what an oracle needs.
+  const MarketTruth* truth = nullptr;
 };
 
 // Builds a policy from an arm's `params` object (may be null when the arm has none).

@@ -54,7 +54,9 @@ class Engine {
     model_ = make_choice_model(s_.choice_model, "/choice_model", {&s_.catalog, s_.directory, options.threads});
     for (int a = 0; a < arms_; ++a) {
       const ArmSpec& arm = s_.arms[a];
-      PolicyContext context{&s_.catalog, seed_, a};
+      // The market's truth is passed for yardstick policies (`oracle: true`) only; see policy.h.
+      MarketTruth truth{&s_.population, &s_.complementarities, &s_.choice_model, s_.directory};
+      PolicyContext context{&s_.catalog, seed_, a, &truth};
       policies_.push_back(make_policy(arm.policy, "", arm.params, "", context));
     }
     // "ab" arms share the shop's stock, as in a live test; "paired" arms are separate worlds.

@@ -310,7 +310,8 @@ std::vector<ArmSpec> read_arms(const json& list, const std::string& path, const 
     arm.traffic = r.number_or("traffic", 1.0 / list.size(), Range::unit_open_low());
     total += arm.traffic;
     // Build the policy once now, so bad parameters are reported by `validate`, not mid-run.
-    PolicyContext context{&scenario.catalog, scenario.seed, static_cast<int>(a)};
+    MarketTruth truth{&scenario.population, &scenario.complementarities, &scenario.choice_model, scenario.directory};
+    PolicyContext context{&scenario.catalog, scenario.seed, static_cast<int>(a), &truth};
     make_policy(arm.policy, child_path(apath, "policy"), arm.params, child_path(apath, "params"), context);
     arms.push_back(std::move(arm));
   }

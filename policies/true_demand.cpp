@@ -1,0 +1,83 @@
+#include "policies/true_demand.h"
+
+#include "market/spec_error.h"
+#include "policies/policy_random.h"
+
+namespace bundlesim {
+
+namespace {
+const MarketTruth& require_truth(const PolicyContext& context, const std::string& path) {
+  if (!context.truth || !context.truth->population || !context.truth->choice_model) {
+    throw SpecError(path, "`oracle: true` needs the scenario's true model, which is not available here");
+  }
+  return *context.truth;
+}
+}  // namespace
+
+TrueDemand::TrueDemand(const PolicyContext& context, const std::string& path, int draws)
+    : catalog_(*context.catalog),
+      population_(*require_truth(context, path).population),
+      model_(make_choice_model(*context.truth->choice_model, "/choice_model",
+                               {context.catalog, context.truth->scenario_dir, 1})),
+      menu_(context.catalog->size(), context.truth->complementarities ? *context.truth->complementarities
+                                                                      : std::vector<Complementarity>{}),
+      seed_(context.seed),
+      arm_(context.arm),
+      draws_(draws),
+      values_(population_.size()) {}
+
+TrueDemand::~TrueDemand() = default;
+
+const std::vector<double>& TrueDemand::values(int segment) {
+  std::vector<double>& v = values_[segment];
+  if (!v.empty()) return v;
+  const Segment& s = population_.segment(segment);
+  const int n = catalog_.size();
+  v.resize(static_cast<size_t>(draws_) * n);
+  for (int m = 0; m < draws_; ++m) {
+    for (ItemIndex i = 0; i < n; ++i) {
+      // One stream per (draw, item): an item's value in a draw does not depend on which other
+      // items a menu considers.
+      PolicyStream stream(seed_, arm_, PolicyPurpose::kOracle, static_cast<uint64_t>(segment) << 40 | static_cast<uint64_t>(m) * n + i);
+      v[static_cast<size_t>(m) * n + i] = s.valuation_of(i).sample(stream, catalog_.item(i).price);
+    }
+  }
+  return v;
+}
+
+double TrueDemand::expected(int segment, const std::vector<ItemIndex>& browsed, const Offer& offer,
+                            const Inventory& shop, bool revenue) {
+  const std::vector<double>& v = values(segment);
+  const int n = catalog_.size();
+  const double alpha = population_.segment(segment).price_sensitivity;
+  batch_.clear();
+  for (int m = 0; m < draws_; ++m) {
+    menu_.begin_problem(batch_, segment, alpha, 0.5, browsed, offer, shop);
+    const ChoiceProblem& p = batch_.problems.back();
+    problem_values_.resize(p.item_count);
+    for (int k = 0; k < p.item_count; ++k) {
+      problem_values_[k] = v[static_cast<size_t>(m) * n + batch_.items[p.item_begin + k]];
+    }
+    menu_.end_problem(batch_, problem_values_.data());
+  }
+  double total = 0;
+  for (int m = 0; m < draws_; ++m) {
+    const ChoiceProblem& p = batch_.problems[m];
+    model_->probabilities(batch_, m, probabilities_);
+    for (int b = 0; b < p.basket_count; ++b) {
+      double prob = probabilities_[1 + b];
+      if (prob == 0) continue;
+      const BasketOption& basket = batch_.baskets[p.basket_begin + b];
+      double value = basket.price;
+      if (!revenue) {
+        for (int k = 0; k < p.item_count; ++k) {
+          if (basket.items >> k & 1u) value -= catalog_.item(batch_.items[p.item_begin + k]).unit_cost;
+        }
+      }
+      total += prob * value;
+    }
+  }
+  return total / draws_;
+}
+
+}  // namespace bundlesim
