@@ -94,13 +94,17 @@ class FactoredNetwork {
     output_bias_ = torch::zeros({1}, torch::kFloat32).requires_grad_(true);
   }
 
-  std::vector<torch::Tensor> parameters() const {
-    std::vector<torch::Tensor> p = {action_embedding_, position_embedding_, hidden_bias_, output_weight_, output_bias_};
+  // The weights, which weight decay pulls toward 0 ...
+  std::vector<torch::Tensor> weights() const {
+    std::vector<torch::Tensor> p = {action_embedding_, position_embedding_, output_weight_};
     for (const torch::Tensor* t : {&context_weight_, &action_feature_weight_, &pair_weight_}) {
       if (t->defined()) p.push_back(*t);
     }
     return p;
   }
+  // ... and the biases, which it must not: a decayed output bias drags every prediction toward a
+  // click rate of 1/2.
+  std::vector<torch::Tensor> biases() const { return {hidden_bias_, output_bias_}; }
   void set_output_bias(double b) {
     torch::NoGradGuard no_grad;
     output_bias_.fill_(b);
@@ -198,8 +202,12 @@ RewardModelFit fit_reward_model(const BanditLog& log, const ActionDistribution& 
                   : torch::mse_loss(output, y);
   };
 
-  torch::optim::Adam optimizer(net.parameters(),
-                               torch::optim::AdamOptions(options.learning_rate).weight_decay(options.weight_decay));
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(net.weights(), std::make_unique<torch::optim::AdamOptions>(
+                                         torch::optim::AdamOptions(options.learning_rate).weight_decay(options.weight_decay)));
+  groups.emplace_back(net.biases(), std::make_unique<torch::optim::AdamOptions>(
+                                        torch::optim::AdamOptions(options.learning_rate).weight_decay(0)));
+  torch::optim::Adam optimizer(std::move(groups), torch::optim::AdamOptions(options.learning_rate));
   std::vector<int64_t> order(all_rounds);
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     // Fisher-Yates shuffle from this epoch's stream.
