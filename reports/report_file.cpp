@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "reports/comparison_store.h"
 #include "reports/sqlite_db.h"
 
 namespace bundlesim {
@@ -139,6 +140,7 @@ int64_t write_report(const std::string& path, const Scenario& scenario, const Ru
         write_moments(moment_insert, run, a, "paired_difference", result.paired_differences[a]);
       }
     }
+    write_comparisons(db, run, compare_run(scenario, result));
     db.exec("COMMIT");
     return run;
   } catch (...) {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include <boost/random/exponential_distribution.hpp>
+#include <boost/random/gamma_distribution.hpp>
 
 #include "market/basket_menu.h"
 #include "market/choice_model.h"
@@ -23,6 +24,28 @@ namespace {
 constexpr int kBatchVisits = 2048;
 constexpr double kBatchWindowDays = 1.0 / 96;  // 15 simulated minutes
 constexpr int64_t kProgressEveryEvents = 1 << 14;
+// Pre-period activity is Gamma(shape, 1 / shape): mean 1, coefficient of variation 1 / sqrt(shape).
+constexpr double kPrePeriodActivityShape = 2;
+
+// E[draw] of a valuation distribution (draws are floored at 0, so a normal is censored there:
+// E[max(X, 0)] = mu Phi(mu / sd) + sd phi(mu / sd), Johnson, Kotz & Balakrishnan vol. 1, ch. 13).
+double expected_valuation(const ValuationDistribution& d, double list_price) {
+  double mean = 0;
+  switch (d.kind) {
+    case ValuationDistribution::Kind::kFixed: mean = std::max(0.0, d.a); break;
+    case ValuationDistribution::Kind::kUniform: mean = (d.a + d.b) / 2; break;
+    case ValuationDistribution::Kind::kLognormal: mean = std::exp(d.a + d.b * d.b / 2); break;
+    case ValuationDistribution::Kind::kNormal:
+      if (d.b <= 0) {
+        mean = std::max(0.0, d.a);
+      } else {
+        double z = d.a / d.b;
+        mean = d.a * 0.5 * std::erfc(-z / std::sqrt(2.0)) + d.b * std::exp(-z * z / 2) / std::sqrt(2 * M_PI);
+      }
+      break;
+  }
+  return d.relative_to_price ? mean * list_price : mean;
+}
 
 // One arm's decision for one visit, waiting for its batch.
 struct PendingDecision {
@@ -69,6 +92,13 @@ class Engine {
     for (ArmTotals& t : result_.arms) t.days.resize(days);
     if (paired_) result_.paired_differences.resize(arms_);
     pending_.resize(static_cast<size_t>(kBatchVisits) * slots_);
+    for (const Segment& segment : s_.population.segments()) {
+      std::vector<double> expected(s_.catalog.size());
+      for (ItemIndex i = 0; i < s_.catalog.size(); ++i) {
+        expected[i] = expected_valuation(segment.valuation_of(i), s_.catalog.item(i).price);
+      }
+      expected_valuation_.push_back(std::move(expected));
+    }
     all_items_.resize(s_.catalog.size());
     for (ItemIndex i = 0; i < s_.catalog.size(); ++i) all_items_[i] = i;
   }
@@ -129,12 +159,11 @@ class Engine {
 
   // Which items the shopper looks at on this visit: the whole catalog, or a weighted sample without
   // replacement by category affinity (Efraimidis & Spirakis 2006: keep the k largest log(u) / w).
-  void draw_browse(uint64_t shopper, int visit, const Segment& segment, std::vector<ItemIndex>& out) {
+  void draw_browse(RandomStream stream, const Segment& segment, std::vector<ItemIndex>& out) {
     if (s_.browse.whole_catalog) {
       out = all_items_;
       return;
     }
-    RandomStream stream(seed_, shopper, StreamPurpose::kBrowse, visit);
     keys_.clear();
     for (ItemIndex i = 0; i < s_.catalog.size(); ++i) {
       double w = segment.category_affinity[s_.catalog.category_of(i)];
@@ -146,6 +175,32 @@ class Engine {
                       [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
     out.clear();
     for (int j = 0; j < k; ++j) out.push_back(keys_[j].second);
+  }
+
+  // CUPED's covariate (docs/statistics.md, "Pre-period spend"): the shopper's spend before the
+  // experiment, simulated from the same shopper. They browsed as in the experiment (own stream) and
+  // spent in proportion to how much they value what they saw, at list prices with no bundles (the
+  // control offer), times how active they were:
+  //   pre_spend = pre_period_spend_mean * activity * sum_i p_i v_i / E[v_i] / sum_i p_i
+  // over the browsed items i, with the same valuations v_i as in the experiment and activity ~
+  // Gamma(2, 1/2). Both factors have mean 1, so the segment's mean is pre_period_spend_mean exactly,
+  // and the spend is correlated with what the shopper buys later, as real pre-period spend is.
+  double pre_period_spend(uint64_t shopper, int segment_index, const Segment& segment) {
+    if (segment.pre_period_spend_mean <= 0) return 0;
+    RandomStream activity_stream(seed_, shopper, StreamPurpose::kPrePeriod, 0);
+    double activity = boost::random::gamma_distribution<double>(kPrePeriodActivityShape,
+                                                                1 / kPrePeriodActivityShape)(activity_stream);
+    draw_browse(RandomStream(seed_, shopper, StreamPurpose::kPrePeriod, 1), segment, pre_browsed_);
+    double weighted = 0, weights = 0;
+    for (ItemIndex i : pre_browsed_) {
+      double expected = expected_valuation_[segment_index][i];
+      if (!(expected > 0)) continue;
+      double price = s_.catalog.item(i).price;
+      RandomStream valuation(seed_, shopper, StreamPurpose::kValuation, i);
+      weighted += price * segment.valuation_of(i).sample(valuation, price) / expected;
+      weights += price;
+    }
+    return weights > 0 ? segment.pre_period_spend_mean * activity * weighted / weights : 0;
   }
 
   void begin_visit(uint64_t shopper, int visit, double t) {
@@ -165,6 +220,7 @@ class Engine {
     }
     double choice_draw = RandomStream(seed_, shopper, StreamPurpose::kChoice, visit).uniform();
     int first_arm = paired_ ? 0 : arm_of(shopper);
+    double pre_spend = visit == 0 ? pre_period_spend(shopper, segment_index, segment) : 0;
     for (int slot = 0; slot < slots_; ++slot) {
       int arm = first_arm + slot;
       PendingDecision& d = pending_[pending_count_++];
@@ -175,7 +231,8 @@ class Engine {
       d.segment = segment_index;
       d.time_days = t;
       d.last_visit = last_visit;
-      draw_browse(shopper, visit, segment, d.browsed);
+      d.pre_spend = pre_spend;
+      draw_browse(RandomStream(seed_, shopper, StreamPurpose::kBrowse, visit), segment, d.browsed);
       if (visit == 0) result_.arms[arm].days[day_of(t)].visitors++;
       Inventory& shop = inventory(arm);
       for (ItemIndex i : d.browsed) {
@@ -224,6 +281,7 @@ class Engine {
     ArmTotals& totals = result_.arms[d.arm];
     DayTotals& day = totals.days[day_of(d.time_days)];
     v[kSessions] += 1;
+    if (d.visit == 0) v[kPreSpend] = d.pre_spend;
     day.sessions++;
     if (d.bundle_on_menu) v[kBundleOffers] += 1;
 
@@ -317,6 +375,8 @@ class Engine {
   Outcome outcome_;
   std::vector<double> values_;
   std::vector<std::pair<double, ItemIndex>> keys_;
+  std::vector<std::vector<double>> expected_valuation_;  // [segment][item]: E[v_i], for pre-period spend
+  std::vector<ItemIndex> pre_browsed_;
 };
 
 }  // namespace

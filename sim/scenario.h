@@ -13,6 +13,7 @@
 #include "market/catalog.h"
 #include "market/complementarity.h"
 #include "market/population.h"
+#include "sim/check_spec.h"
 
 namespace bundlesim {
 
@@ -44,7 +45,9 @@ struct ArmSpec {
 
 struct ExperimentSpec {
   enum class Design { kAb, kPaired };
-  Design design = Design::kAb;
+  // Paired by default: comparing policies on the same shoppers needs far fewer of them
+  // (docs/statistics.md, "Designs").
+  Design design = Design::kPaired;
   int control_arm = 0;
   double alpha = 0.05;
 };
@@ -66,7 +69,7 @@ struct Scenario {
   std::vector<MarketEventSpec> events;
   ExperimentSpec experiment;
   std::vector<ArmSpec> arms;
-  nlohmann::json checks;  // the CI gate's checks, or null
+  std::vector<CheckSpec> checks;  // the CI gate (sim/check_spec.h)
 };
 
 // An input error: the file, the JSON path and what is wrong with the value there.

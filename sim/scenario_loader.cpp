@@ -325,7 +325,7 @@ ExperimentSpec read_experiment(const json* value, const std::string& path, const
   ExperimentSpec e;
   if (!value) return e;
   SpecReader r(*value, path, {"design", "control", "alpha"});
-  e.design = r.choice_or("design", "ab", {"ab", "paired"}) == "paired" ? ExperimentSpec::Design::kPaired
+  e.design = r.choice_or("design", "paired", {"ab", "paired"}) == "paired" ? ExperimentSpec::Design::kPaired
                                                                        : ExperimentSpec::Design::kAb;
   if (r.has("control")) {
     std::string control = r.text("control");
@@ -385,7 +385,11 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     if (const json* e = r.raw_optional("events")) s.events = read_events(*e, "/events", s.catalog, s.horizon_days);
     s.arms = read_arms(r.raw("arms"), "/arms", s);
     s.experiment = read_experiment(r.raw_optional("experiment"), "/experiment", s.arms);
-    if (const json* checks = r.raw_optional("checks")) s.checks = *checks;
+    if (const json* checks = r.raw_optional("checks")) {
+      std::vector<std::string> arm_names;
+      for (const ArmSpec& arm : s.arms) arm_names.push_back(arm.name);
+      s.checks = read_checks(*checks, "/checks", arm_names, s.experiment.control_arm);
+    }
   } catch (const SpecError& e) {
     throw ScenarioError(file, e.describe());
   }

@@ -8,7 +8,8 @@
 namespace bundlesim::testing {
 
 // Two goods (a at 10, b at 20), one segment valuing each uniformly on [0, 30], surplus choice, whole
-// catalog browsed; a control arm and a 10%-off bundle arm at half the traffic each.
+// catalog browsed; a control arm and a 10%-off bundle arm at half the traffic each, design "ab"
+// (written out: tests of traffic shares and visitor counts depend on it, whatever the default).
 inline nlohmann::json tiny_scenario() {
   return nlohmann::json::parse(R"({
     "name": "tiny",
@@ -24,6 +25,7 @@ inline nlohmann::json tiny_scenario() {
       {"name": "everyone", "share": 1, "valuation": {"distribution": "uniform", "low": 0, "high": 30}}
     ]},
     "choice_model": {"type": "surplus"},
+    "experiment": {"design": "ab"},
     "arms": [
       {"name": "control", "policy": "control", "traffic": 0.5},
       {"name": "kit", "policy": "fixed_bundles", "traffic": 0.5,

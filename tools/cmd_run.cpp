@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "reports/comparison_summary.h"
 #include "reports/report_file.h"
 #include "reports/run_summary.h"
 #include "tools/command_line.h"
@@ -75,10 +76,13 @@ int run_command(const Args& args) {
   int64_t run_id = write_report(out, scenario, result, metrics, info);
 
   if (cl.flag("json")) {
-    std::cout << summary_json(scenario.name, result, metrics, run_id, out).dump(2) << "\n";
+    nlohmann::json summary = summary_json(scenario.name, result, metrics, run_id, out);
+    summary.update(comparisons_json(compare_run(scenario, result)));  // comparisons, design, alpha, warnings
+    std::cout << summary.dump(2) << "\n";
   } else {
     bool color = isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
     std::cout << summary_table(scenario.name, result, metrics, {color, scenario.currency});
+    std::cout << comparisons_table(compare_run(scenario, result), scenario.currency, color);
     std::cout << fmt::format("report: {} (run {})\n", out, run_id);
   }
   return kExitOk;

@@ -13,6 +13,9 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);
 int validate_command(const Args& args);
 int bench_command(const Args& args);
+int check_command(const Args& args);
+int plan_command(const Args& args);
+int compare_command(const Args& args);
 int ope_command(const Args& args);
 int bench_ope_command(const Args& args);  // `bench --ope`
 

@@ -34,6 +34,11 @@ commands:
   run SCENARIO.json        run the experiment, write the SQLite report, print the summary
   validate SCENARIO.json   check a scenario file and say what is wrong
   bench [SCENARIO.json]    measure simulation speed and memory
+  check SCENARIO.json      the CI gate: run, evaluate the scenario's checks, exit 1 on a regression
+  plan SCENARIO.json --mde 2%
+                           visitors needed to detect a lift, from a pilot run
+  compare OLD.sqlite NEW.sqlite
+                           per-arm differences between two reports
   ope --logs LOGS --policy POLICY.json
                            estimate a policy's value offline from logged data
 
@@ -52,6 +57,7 @@ int main(int argc, char** argv) {
   using namespace bundlesim;
   const std::map<std::string, Command> commands = {
       {"run", {run_command, "run"}}, {"validate", {validate_command, "validate"}}, {"bench", {bench_command, "bench"}},
+      {"check", {check_command, "check"}}, {"plan", {plan_command, "plan"}}, {"compare", {compare_command, "compare"}},
       {"ope", {ope_command, "ope"}}};
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
     std::fputs(kHelp, argc < 2 ? stderr : stdout);
