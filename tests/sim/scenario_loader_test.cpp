@@ -72,11 +72,13 @@ TEST_CASE("a scenario loads with its values and the documented defaults") {
   CHECK(s.experiment.alpha == 0.05);
   CHECK(s.json_text == tiny_scenario().dump(2));  // stored verbatim for the report
 
-  // Defaults: seed 1, traffic split evenly, browse 3 items by sampling (capped by the catalog).
+  // Defaults: seed 1, traffic split evenly, browse 3 items by sampling (capped by the catalog), the
+  // first arm as control.
   json j = without(without(without(tiny_scenario(), "/seed"), "/browse"), "/arms/0/traffic");
-  j = without(j, "/arms/1/traffic");
+  j = without(without(j, "/arms/1/traffic"), "/experiment");
   s = parse(j);
   CHECK(s.seed == 1);
+  CHECK(s.experiment.control_arm == 0);
   CHECK(s.arms[0].traffic == 0.5);
   CHECK_FALSE(s.browse.whole_catalog);
   CHECK(s.browse.items == 2);
@@ -193,10 +195,8 @@ TEST_CASE("browsing the whole catalog needs a catalog that fits on one menu") {
 }
 
 TEST_CASE("broken JSON and missing files are reported with where and why") {
-  // The second comma is on line 3, column 13.
-  CHECK(error_of_text("{\n  \"name\": \"x\",\n  \"seed\": 1,,\n}") ==
-        "tiny.json: line 3, column 13: not valid JSON: syntax error while parsing object key - unexpected ','; "
-        "expected string literal");
+  // The second comma is on line 3, column 13 (the parser's own words follow, and vary by version).
+  CHECK(error_of_text("{\n  \"name\": \"x\",\n  \"seed\": 1,,\n}").find("tiny.json: line 3, column 13: not valid JSON: ") == 0);
   CHECK(error_of_text("").find("tiny.json: line 1, column 1: not valid JSON") == 0);
   TempDir dir;
   std::string missing = dir.file("nope.json");
