@@ -181,6 +181,42 @@ TEST_CASE("return visits follow the return probability and every visitor is tall
   CHECK(r.events == std::llround(sessions));  // one event per visit, no market events
 }
 
+TEST_CASE("shoppers browse items by category affinity and never a category of weight zero") {
+  // Items a, b (goods, weight 1) and c (extras, weight 3) for one segment; weight 0 for extras in the
+  // other. Weighted sampling without replacement (Efraimidis & Spirakis 2006) picks successively in
+  // proportion to weight: one item is c with probability 3/5; two items hold c with probability
+  // 1 - 2 (1/5)(1/4) = 9/10. About 10,000 shoppers per segment: checked to 5 standard errors.
+  json j = tiny_scenario();
+  j["arrivals"]["shoppers_per_day"] = 20000;
+  j["catalog"]["items"].push_back({{"id", "c"}, {"category", "extras"}, {"price", 5}});
+  json segment = j["population"]["segments"][0];
+  segment["share"] = 0.5;
+  segment["category_affinity"] = {{"goods", 1}, {"extras", 3}};
+  j["population"]["segments"][0] = segment;
+  segment["name"] = "no extras";
+  segment["category_affinity"] = {{"extras", 0}};
+  j["population"]["segments"][1] = segment;
+  for (int items : {1, 2}) {
+    CAPTURE(items);
+    j["browse"] = {{"mode", "sample"}, {"items", items}};
+    int64_t visits[2] = {0, 0}, with_c[2] = {0, 0}, wrong_size = 0, repeated = 0;
+    RunOptions options;
+    options.on_decision = [&](const DecisionRecord& d) {
+      const std::vector<ItemIndex>& browsed = *d.browsed;
+      ++visits[d.segment];
+      with_c[d.segment] += std::count(browsed.begin(), browsed.end(), 2);
+      wrong_size += static_cast<int>(browsed.size()) != items;
+      repeated += items == 2 && browsed[0] == browsed[1];
+    };
+    run_experiment(parse(j), options);
+    CHECK(wrong_size == 0);
+    CHECK(repeated == 0);
+    CHECK(with_c[1] == 0);
+    double p = items == 1 ? 0.6 : 0.9, share = static_cast<double>(with_c[0]) / visits[0];
+    CHECK(std::abs(share - p) < 5 * std::sqrt(p * (1 - p) / visits[0]));
+  }
+}
+
 TEST_CASE("shoppers are split between arms by traffic share") {
   // 20,000 shoppers, 30% to the first arm: binomial standard error 0.0032, checked to 5 of them.
   json j = tiny_scenario();
