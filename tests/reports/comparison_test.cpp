@@ -117,7 +117,7 @@ TEST_CASE("several treatment arms: Holm-adjusted p-values and flags per comparis
   j["arms"].push_back({{"name", "same"}, {"policy", "control"}, {"traffic", 0.25}});
   Scenario s = parse(j);
   ComparisonSet set = compare_run(s, run(s));
-  for (const std::string& metric : {"revenue_per_visitor", "conversion_rate"}) {
+  for (const char* metric : {"revenue_per_visitor", "conversion_rate"}) {
     std::vector<double> raw;
     std::vector<const Comparison*> rows;
     for (const char* arm : {"kit", "kit-20", "same"}) {
