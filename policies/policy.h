@@ -46,7 +46,17 @@ class Policy {
   virtual void make_offer(const ShopperContext& shopper, const Inventory& shop, Offer& offer) = 0;
   // Called once per offer, in the order offers were made, after the shopper chose.
   virtual void observe(const ShopperContext& shopper, const Offer& offer, const Outcome& outcome) {}
+  // Scoring mode, for offline evaluation (docs/offline-evaluation.md): the probability that this
+  // policy, facing `shopper` and `shop`, makes exactly the offer `logged`. The default is right for
+  // deterministic policies: 1 when make_offer() gives the same offer (same_offer()), else 0.
+  // Randomised policies override it with their exact probability.
+  virtual double offer_probability(const ShopperContext& shopper, const Inventory& shop, const Offer& logged);
 };
+
+// Whether two offers show the same bundles (items, pure or mixed, price) and the same item prices,
+// in any order; prices within 1e-9 relative (logs round-trip doubles, but a price recomputed from
+// list prices may differ in the last bit). Bundle ids and propensities are not compared.
+bool same_offer(const Offer& a, const Offer& b);
 
 // The market's true model, which real policies never see. Only yardstick modes (`oracle: true`,
 // see docs/policies.md) may use it; every other policy must ignore it.
