@@ -26,6 +26,16 @@ const std::vector<std::string>& metric_names() {
   return names;
 }
 
+MetricUnit metric_unit(const std::string& name) {
+  if (name == "conversion_rate" || name == "bundle_take_rate") return MetricUnit::kFraction;
+  if (name == "revenue" || name == "revenue_per_visitor" || name == "average_order_value" || name == "margin" ||
+      name == "margin_per_visitor") {
+    return MetricUnit::kCurrency;
+  }
+  if (name == "items_per_order") return MetricUnit::kItems;
+  return MetricUnit::kCount;
+}
+
 ArmMetrics compute_arm_metrics(const ArmSpec& arm, const ArmTotals& totals, double confidence) {
   const VisitorMoments& m = totals.visitors;
   const double z = normal_quantile(0.5 + confidence / 2);

@@ -31,5 +31,7 @@ ArmMetrics compute_arm_metrics(const ArmSpec& arm, const ArmTotals& totals, doub
 
 // The metric names, in display order.
 const std::vector<std::string>& metric_names();
+// The unit a metric is in, by name (for metrics read back from a report); kCount for unknown names.
+MetricUnit metric_unit(const std::string& name);
 
 }  // namespace bundlesim

@@ -60,7 +60,19 @@ CREATE TABLE IF NOT EXISTS timeseries (
   orders INTEGER NOT NULL,
   revenue REAL NOT NULL,
   margin REAL NOT NULL,
+  revenue_sumsq_delta REAL,
+  margin_sumsq_delta REAL,
   PRIMARY KEY (run_id, arm_index, day)
+);
+CREATE TABLE IF NOT EXISTS bundles (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  arm_index INTEGER NOT NULL,
+  bundle_index INTEGER NOT NULL,
+  items_json TEXT NOT NULL,
+  shown INTEGER NOT NULL,
+  taken INTEGER NOT NULL,
+  revenue REAL NOT NULL,
+  PRIMARY KEY (run_id, arm_index, bundle_index)
 );
 CREATE TABLE IF NOT EXISTS moments (
   run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -95,6 +107,32 @@ VisitorMoments parse_moments(int64_t count, const std::string& means_json, const
   return VisitorMoments::from_state(count, mean, co);
 }
 
+bool has_table(Database& db, const std::string& table) {
+  Statement q = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  q.bind(1, table);
+  bool found = q.next();
+  while (q.next()) {
+  }
+  return found;
+}
+
+bool has_column(Database& db, const std::string& table, const std::string& column) {
+  Statement q = db.prepare("SELECT 1 FROM pragma_table_info(?) WHERE name = ?");
+  q.bind(1, table).bind(2, column);
+  bool found = q.next();
+  while (q.next()) {
+  }
+  return found;
+}
+
+// Reports written before a column was added get it (NULL in their old rows), so new runs can be
+// appended to old files.
+void add_missing_columns(Database& db) {
+  for (const char* column : {"revenue_sumsq_delta", "margin_sumsq_delta"}) {
+    if (!has_column(db, "timeseries", column)) db.exec(fmt::format("ALTER TABLE timeseries ADD COLUMN {} REAL", column));
+  }
+}
+
 }  // namespace
 
 int64_t write_report(const std::string& path, const Scenario& scenario, const RunResult& result,
@@ -104,6 +142,7 @@ int64_t write_report(const std::string& path, const Scenario& scenario, const Ru
   db.exec("BEGIN IMMEDIATE");
   try {
     db.exec(kSchema);
+    add_missing_columns(db);
     db.prepare(
           "INSERT INTO runs (scenario_name, scenario_file, scenario_json, seed, program_version, started_at, "
           "finished_at, status, design, threads, horizon_days, currency, shoppers, events, decisions, wall_seconds) "
@@ -118,7 +157,10 @@ int64_t write_report(const std::string& path, const Scenario& scenario, const Ru
     int64_t run = db.last_insert_rowid();
     Statement arm_insert = db.prepare("INSERT INTO arms VALUES (?,?,?,?,?,?,?)");
     Statement metric_insert = db.prepare("INSERT INTO metrics VALUES (?,?,?,?,?,?)");
-    Statement day_insert = db.prepare("INSERT INTO timeseries VALUES (?,?,?,?,?,?,?,?)");
+    Statement day_insert = db.prepare(
+        "INSERT INTO timeseries (run_id, arm_index, day, visitors, sessions, orders, revenue, margin, "
+        "revenue_sumsq_delta, margin_sumsq_delta) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    Statement bundle_insert = db.prepare("INSERT INTO bundles VALUES (?,?,?,?,?,?,?)");
     Statement moment_insert = db.prepare("INSERT INTO moments VALUES (?,?,?,?,?,?,?)");
     for (int a = 0; a < static_cast<int>(scenario.arms.size()); ++a) {
       const ArmSpec& arm = scenario.arms[a];
@@ -133,7 +175,16 @@ int64_t write_report(const std::string& path, const Scenario& scenario, const Ru
       for (int d = 0; d < static_cast<int>(days.size()); ++d) {
         day_insert.bind(1, run).bind(2, static_cast<int64_t>(a)).bind(3, static_cast<int64_t>(d))
             .bind(4, days[d].visitors).bind(5, days[d].sessions).bind(6, days[d].orders)
-            .bind(7, days[d].revenue).bind(8, days[d].margin).run();
+            .bind(7, days[d].revenue).bind(8, days[d].margin).bind(9, days[d].revenue_sumsq_delta)
+            .bind(10, days[d].margin_sumsq_delta).run();
+      }
+      const auto& bundles = result.arms[a].bundles;
+      for (int b = 0; b < static_cast<int>(bundles.size()); ++b) {
+        nlohmann::json items = nlohmann::json::array();
+        for (ItemIndex i : bundles[b].items) items.push_back(scenario.catalog.item(i).id);
+        bundle_insert.bind(1, run).bind(2, static_cast<int64_t>(a)).bind(3, static_cast<int64_t>(b))
+            .bind(4, items.dump()).bind(5, bundles[b].shown).bind(6, bundles[b].taken).bind(7, bundles[b].revenue)
+            .run();
       }
       write_moments(moment_insert, run, a, "visitor", result.arms[a].visitors);
       if (!result.paired_differences.empty()) {
@@ -181,7 +232,7 @@ StoredRun read_run(const std::string& path, int64_t id) {
   StoredRun run;
   Statement q = db.prepare(
       "SELECT id, scenario_name, scenario_json, program_version, started_at, finished_at, status, design, seed, "
-      "shoppers, events FROM runs WHERE id = ?");
+      "shoppers, events, horizon_days, currency, threads, wall_seconds FROM runs WHERE id = ?");
   q.bind(1, id);
   if (!q.next()) throw SqliteError(fmt::format("{}: no run with id {}", path, id));
   run.id = q.column_int(0);
@@ -195,25 +246,56 @@ StoredRun read_run(const std::string& path, int64_t id) {
   run.seed = static_cast<uint64_t>(q.column_int(8));
   run.shoppers = q.column_int(9);
   run.events = q.column_int(10);
+  run.horizon_days = q.column_double(11);
+  run.currency = q.column_text(12);
+  run.threads = static_cast<int>(q.column_int(13));
+  run.wall_seconds = q.column_double(14);
   while (q.next()) {
   }
-  Statement arms = db.prepare("SELECT name, policy, traffic FROM arms WHERE run_id = ? ORDER BY arm_index");
+  Statement arms = db.prepare(
+      "SELECT name, policy, traffic, is_control, params_json FROM arms WHERE run_id = ? ORDER BY arm_index");
   arms.bind(1, id);
-  while (arms.next()) run.arms.push_back({arms.column_text(0), arms.column_text(1), arms.column_double(2)});
+  while (arms.next()) {
+    StoredArm arm;
+    arm.name = arms.column_text(0);
+    arm.policy = arms.column_text(1);
+    arm.traffic = arms.column_double(2);
+    if (arms.column_int(3) != 0) run.control_arm = static_cast<int>(run.arms.size());
+    arm.params_json = arms.column_text(4);
+    run.arms.push_back(std::move(arm));
+  }
   Statement metrics = db.prepare("SELECT arm_index, metric, value, ci_low, ci_high FROM metrics WHERE run_id = ?");
   metrics.bind(1, id);
   while (metrics.next()) {
-    Metric m{metrics.column_text(1), MetricUnit::kCount, metrics.column_double(2), metrics.column_double(3),
-             metrics.column_double(4)};
+    std::string name = metrics.column_text(1);
+    Metric m{name, metric_unit(name), metrics.column_double(2), metrics.column_double(3), metrics.column_double(4)};
     run.arms.at(metrics.column_int(0)).metrics.push_back(m);
   }
-  Statement days = db.prepare(
-      "SELECT arm_index, day, visitors, sessions, orders, revenue, margin FROM timeseries WHERE run_id = ? "
-      "ORDER BY arm_index, day");
+  // Reports from before the sums of squares were added read them as NaN (no CI bands).
+  const bool has_sumsq = has_column(db, "timeseries", "revenue_sumsq_delta");
+  Statement days = db.prepare(fmt::format(
+      "SELECT arm_index, day, visitors, sessions, orders, revenue, margin, {} FROM timeseries WHERE run_id = ? "
+      "ORDER BY arm_index, day",
+      has_sumsq ? "revenue_sumsq_delta, margin_sumsq_delta" : "NULL, NULL"));
   days.bind(1, id);
   while (days.next()) {
     run.arms.at(days.column_int(0)).days.push_back({days.column_int(2), days.column_int(3), days.column_int(4),
-                                                    days.column_double(5), days.column_double(6)});
+                                                    days.column_double(5), days.column_double(6),
+                                                    days.column_double(7), days.column_double(8)});
+  }
+  if (has_table(db, "bundles")) {
+    Statement bundles = db.prepare(
+        "SELECT arm_index, items_json, shown, taken, revenue FROM bundles WHERE run_id = ? ORDER BY arm_index, "
+        "bundle_index");
+    bundles.bind(1, id);
+    while (bundles.next()) {
+      StoredBundle b;
+      for (const auto& item : nlohmann::json::parse(bundles.column_text(1))) b.items.push_back(item.get<std::string>());
+      b.shown = bundles.column_int(2);
+      b.taken = bundles.column_int(3);
+      b.revenue = bundles.column_double(4);
+      run.arms.at(bundles.column_int(0)).bundles.push_back(std::move(b));
+    }
   }
   Statement moments = db.prepare("SELECT arm_index, kind, count, means_json, comoments_json FROM moments WHERE run_id = ?");
   moments.bind(1, id);

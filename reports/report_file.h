@@ -28,14 +28,22 @@ int64_t write_report(const std::string& path, const Scenario& scenario, const Ru
                      const std::vector<ArmMetrics>& metrics, const RunInfo& info,
                      const ReportWriteOptions& options = {});
 
+// One bundle as an arm showed it (table `bundles`).
+struct StoredBundle {
+  std::vector<std::string> items;  // catalog item ids
+  int64_t shown = 0, taken = 0;
+  double revenue = 0;
+};
+
 // A run read back from a report.
 struct StoredArm {
-  std::string name, policy;
+  std::string name, policy, params_json;
   double traffic = 0;
   std::vector<Metric> metrics;
   VisitorMoments visitors;
   VisitorMoments paired_difference;  // count() == 0 when the run was not paired
-  std::vector<DayTotals> days;
+  std::vector<DayTotals> days;  // sums of squares are NaN in reports from before they were stored
+  std::vector<StoredBundle> bundles;
   const Metric* find(const std::string& metric) const;
 };
 
@@ -44,6 +52,10 @@ struct StoredRun {
   std::string scenario_name, scenario_json, program_version, started_at, finished_at, status, design;
   uint64_t seed = 0;
   int64_t shoppers = 0, events = 0;
+  double horizon_days = 0, wall_seconds = 0;
+  std::string currency;
+  int threads = 1;
+  int control_arm = 0;
   std::vector<StoredArm> arms;
 };
 

@@ -1,7 +1,9 @@
 #include "sim/experiment.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <unordered_map>
 
 #include <boost/random/exponential_distribution.hpp>
@@ -60,6 +62,7 @@ struct PendingDecision {
   double pre_spend = 0;
   std::vector<ItemIndex> browsed;
   Offer offer;
+  std::vector<int> bundle_totals;  // per offered bundle: its index in ArmTotals::bundles, -1 if not on the menu
 };
 
 class Engine {
@@ -251,10 +254,27 @@ class Engine {
       }
       menu_.end_problem(batch_, values_.data());
       d.bundle_on_menu = false;
+      d.bundle_totals.assign(d.offer.bundles.size(), -1);
       for (int b = 0; b < batch_.problems.back().basket_count; ++b) {
-        if (batch_.baskets[batch_.problems.back().basket_begin + b].bundle >= 0) d.bundle_on_menu = true;
+        int bundle = batch_.baskets[batch_.problems.back().basket_begin + b].bundle;
+        if (bundle < 0) continue;
+        d.bundle_on_menu = true;
+        if (d.bundle_totals[bundle] < 0) {
+          d.bundle_totals[bundle] = bundle_totals_index(arm, d.offer.bundles[bundle].items);
+          result_.arms[arm].bundles[d.bundle_totals[bundle]].shown++;
+        }
       }
     }
+  }
+
+  // The bundle's place in the arm's per-bundle totals (added on first showing), by its item set.
+  int bundle_totals_index(int arm, const std::vector<ItemIndex>& items) {
+    if (bundle_index_.empty()) bundle_index_.resize(arms_);
+    bundle_key_.assign(items.begin(), items.end());
+    std::sort(bundle_key_.begin(), bundle_key_.end());
+    auto [it, added] = bundle_index_[arm].emplace(bundle_key_, static_cast<int>(result_.arms[arm].bundles.size()));
+    if (added) result_.arms[arm].bundles.push_back({bundle_key_});
+    return it->second;
   }
 
   void flush() {
@@ -304,12 +324,20 @@ class Engine {
         outcome_.bundle = basket.bundle;
         outcome_.revenue = basket.price;
         outcome_.margin = basket.price - cost;
+        // (r + p)^2 - r^2 = p (2 r + p): the change in the arm's sum of squared visitor totals.
+        day.revenue_sumsq_delta += basket.price * (2 * v[kRevenue] + basket.price);
+        day.margin_sumsq_delta += outcome_.margin * (2 * v[kMargin] + outcome_.margin);
         v[kRevenue] += basket.price;
         v[kMargin] += outcome_.margin;
         v[kOrders] += 1;
         v[kItems] += static_cast<double>(outcome_.items.size());
         v[kConverted] = 1;
-        if (basket.bundle >= 0) v[kBundleOrders] += 1;
+        if (basket.bundle >= 0) {
+          v[kBundleOrders] += 1;
+          BundleTotals& bundle = totals.bundles[d.bundle_totals[basket.bundle]];
+          bundle.taken++;
+          bundle.revenue += d.offer.bundles[basket.bundle].price;
+        }
         day.orders++;
         day.revenue += basket.price;
         day.margin += outcome_.margin;
@@ -375,6 +403,8 @@ class Engine {
   Outcome outcome_;
   std::vector<double> values_;
   std::vector<std::pair<double, ItemIndex>> keys_;
+  std::vector<std::map<std::vector<ItemIndex>, int>> bundle_index_;  // per arm: items -> ArmTotals::bundles
+  std::vector<ItemIndex> bundle_key_;
   std::vector<std::vector<double>> expected_valuation_;  // [segment][item]: E[v_i], for pre-period spend
   std::vector<ItemIndex> pre_browsed_;
 };

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "market/catalog.h"
 #include "sim/moment_accumulator.h"
 
 namespace bundlesim {
@@ -37,6 +38,19 @@ struct DayTotals {
   int64_t orders = 0;
   double revenue = 0;
   double margin = 0;
+  // The day's increase in sum over the arm's visitors of (that visitor's revenue so far)^2, and the
+  // same for margin. Summed over days 0..d with visitors and revenue, they give the mean and variance
+  // of revenue per visitor as it stood at the end of day d (cumulative curves with CI bands).
+  double revenue_sumsq_delta = 0;
+  double margin_sumsq_delta = 0;
+};
+
+// One bundle (a set of items) as one arm's policy showed it, keyed by its items whatever its price.
+struct BundleTotals {
+  std::vector<ItemIndex> items;  // sorted
+  int64_t shown = 0;             // sessions in which it was on the menu
+  int64_t taken = 0;             // orders that included it
+  double revenue = 0;            // what those orders paid for the bundle (its bundle price)
 };
 
 // Everything the engine accumulates for one arm.
@@ -45,6 +59,7 @@ struct ArmTotals {
   int64_t stockouts = 0;    // browsed items that were out of stock, plus units of lost sales
   int64_t lost_sales = 0;   // chosen baskets that could not be filled any more
   std::vector<DayTotals> days;
+  std::vector<BundleTotals> bundles;  // in order of first showing
 };
 
 }  // namespace bundlesim
