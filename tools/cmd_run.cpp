@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "reports/comparison_summary.h"
+#include "reports/html_report.h"
 #include "reports/report_file.h"
 #include "reports/run_summary.h"
 #include "tools/command_line.h"
@@ -28,6 +29,8 @@ options:
   --seed N             use seed N instead of the scenario's
   --threads N          worker threads (default 1); results are identical for any N
   --json               print the summary as one JSON object on stdout
+  --html OUT.html      also write this run's report as one HTML page with charts
+                       (the same page as `bundlesim report REPORT.sqlite --html OUT.html`)
   --quiet              no progress bar
   --help               this text
 
@@ -50,7 +53,7 @@ int run_command(const Args& args) {
     std::fputs(kHelp, stdout);
     return kExitOk;
   }
-  CommandLine cl(args, {"out", "seed", "threads"}, {"json", "quiet"});
+  CommandLine cl(args, {"out", "seed", "threads", "html"}, {"json", "quiet"});
   cl.expect_positionals(1, 1, "SCENARIO.json");
   const std::string file = cl.positionals()[0];
   RunOptions options;
@@ -74,6 +77,8 @@ int run_command(const Args& args) {
     metrics.push_back(compute_arm_metrics(scenario.arms[a], result.arms[a]));
   }
   int64_t run_id = write_report(out, scenario, result, metrics, info);
+  // Drawn from the run as stored, so it is the same page `bundlesim report` draws later.
+  if (auto html = cl.option("html")) write_html_report(*html, read_run(out, run_id));
 
   if (cl.flag("json")) {
     nlohmann::json summary = summary_json(scenario.name, result, metrics, run_id, out);
@@ -84,6 +89,7 @@ int run_command(const Args& args) {
     std::cout << summary_table(scenario.name, result, metrics, {color, scenario.currency});
     std::cout << comparisons_table(compare_run(scenario, result), scenario.currency, color);
     std::cout << fmt::format("report: {} (run {})\n", out, run_id);
+    if (auto html = cl.option("html")) std::cout << fmt::format("html: {}\n", *html);
   }
   return kExitOk;
 }

@@ -13,6 +13,7 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);
 int validate_command(const Args& args);
 int bench_command(const Args& args);
+int report_command(const Args& args);
 int check_command(const Args& args);
 int plan_command(const Args& args);
 int compare_command(const Args& args);

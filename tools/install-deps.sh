@@ -9,6 +9,7 @@ packages=(
   libtorch-dev                                          # LibTorch 1.13, CPU
   libopenblas-dev                                       # fast BLAS for LibTorch (the default is ~20x slower)
   nlohmann-json3-dev libsqlite3-dev libfmt-dev doctest-dev
+  chromium                                              # headless browser: the HTML report test (skipped without it)
 )
 
 missing=()
