@@ -10,7 +10,14 @@ namespace bundlesim {
 std::unique_ptr<ChoiceModel> make_choice_model(const nlohmann::json& spec, const std::string& path,
                                                const ChoiceModelContext& context) {
   if (!spec.is_object()) throw SpecError(path, fmt::format("must be an object, got {}", show_json(spec)));
-  if (!spec.contains("type")) throw SpecError(path, "missing required key `type`");
+  if (!spec.contains("type")) {
+    // A misspelt `type` is named where it is, rather than reported as missing.
+    for (auto it = spec.begin(); it != spec.end(); ++it) {
+      std::string hint = suggestion(it.key(), {"type"});
+      if (!hint.empty()) throw SpecError(child_path(path, it.key()), "unknown key" + hint);
+    }
+    throw SpecError(path, "missing required key `type`");
+  }
   std::string type = read_text(spec["type"], child_path(path, "type"));
   const auto& registry = ChoiceModelRegistry::instance();
   const ChoiceModelFactory* factory = registry.find(type);

@@ -45,6 +45,8 @@ int edit_distance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+bool is_comment_key(const std::string& key) { return key.rfind("//", 0) == 0; }
+
 std::string suggestion(const std::string& unknown, const std::vector<std::string>& known) {
   std::string best;
   int best_distance = 1 << 30;
@@ -92,6 +94,7 @@ SpecReader::SpecReader(const json& value, std::string path, std::vector<std::str
     throw SpecError(path_.empty() ? "/" : path_, fmt::format("must be an object, got {}", show_json(value_)));
   }
   for (auto it = value_.begin(); it != value_.end(); ++it) {
+    if (is_comment_key(it.key())) continue;
     if (std::find(allowed_keys_.begin(), allowed_keys_.end(), it.key()) == allowed_keys_.end()) {
       throw SpecError(child_path(path_, it.key()),
                       fmt::format("unknown key{}", suggestion(it.key(), allowed_keys_)));

@@ -83,5 +83,9 @@ double read_number(const nlohmann::json& value, const std::string& path, Range r
 std::string read_text(const nlohmann::json& value, const std::string& path);
 // The "did you mean `x`?" suffix for an unknown name, or "" when nothing is close.
 std::string suggestion(const std::string& unknown, const std::vector<std::string>& known);
+// A key starting with "//" is a comment (JSON has none): readers skip it, so a scenario can explain
+// itself (`bundlesim init` writes one that does) and a key can be switched off by prefixing "//".
+// No real key starts with "//", so unknown-key checking loses nothing.
+bool is_comment_key(const std::string& key);
 
 }  // namespace bundlesim

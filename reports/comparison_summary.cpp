@@ -75,6 +75,13 @@ std::string p_text(double p) {
 
 }  // namespace
 
+std::string colored_by_verdict(const std::string& text, const Comparison& c) {
+  std::string v = verdict(c);
+  if (v == "better") return "\033[32m" + text + "\033[0m";
+  if (v == "worse") return "\033[31m" + text + "\033[0m";
+  return text;
+}
+
 std::string verdict(const Comparison& c) {
   if (!std::isfinite(c.p_value_adjusted) || !c.significant) return "can't tell";
   return c.test.difference > 0 ? "better" : "worse";
@@ -107,7 +114,10 @@ std::string comparisons_table(const ComparisonSet& set, const std::string& curre
     std::string line;
     for (size_t k = 0; k < cells[r].size(); ++k) {
       if (k > 0) line += "  ";
-      line += pad(cells[r][k], width[k], k >= 2 && k != 9 && k != 10);
+      std::string cell = pad(cells[r][k], width[k], k >= 2 && k != 9 && k != 10);
+      // Significant wins green, losses red (lift and verdict), after padding so widths stay right.
+      if (color && r > 0 && (k == 6 || k == 9)) cell = colored_by_verdict(cell, set.comparisons[r - 1]);
+      line += cell;
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     if (r == 0 && color) line = "\033[1m" + line + "\033[0m";

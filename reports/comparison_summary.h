@@ -14,6 +14,8 @@ namespace bundlesim {
 // "better" / "worse" when the Holm-adjusted p-value is below alpha (every compared metric is one
 // where higher is better for the shop), otherwise "can't tell".
 std::string verdict(const Comparison& c);
+// `text` in green for "better", red for "worse" (ANSI colours), unchanged for "can't tell".
+std::string colored_by_verdict(const std::string& text, const Comparison& c);
 
 // The table, with the settings line, the SRM warning, and a line on variance reductions.
 std::string comparisons_table(const ComparisonSet& set, const std::string& currency, bool color);

@@ -50,7 +50,7 @@ ValuationDistribution read_distribution(const json& value, const std::string& pa
   static const std::map<std::string, std::set<std::string>> kKeys = {
       {"fixed", {"value"}}, {"uniform", {"low", "high"}}, {"normal", {"mean", "sd"}}, {"lognormal", {"mu", "sigma"}}};
   for (auto it = value.begin(); it != value.end(); ++it) {
-    if (it.key() == "distribution" || it.key() == "relative_to_price") continue;
+    if (it.key() == "distribution" || it.key() == "relative_to_price" || is_comment_key(it.key())) continue;
     if (!kKeys.at(kind).count(it.key())) {
       throw SpecError(child_path(path, it.key()), fmt::format("not a parameter of a {} distribution", kind));
     }

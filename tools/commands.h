@@ -14,6 +14,7 @@ int run_command(const Args& args);
 int validate_command(const Args& args);
 int bench_command(const Args& args);
 int report_command(const Args& args);
+int init_command(const Args& args);
 int check_command(const Args& args);
 int plan_command(const Args& args);
 int compare_command(const Args& args);

@@ -36,6 +36,7 @@ commands:
   bench [SCENARIO.json]    measure simulation speed and memory
   report REPORT.sqlite --html OUT.html
                            one run of a report as an HTML page with charts
+  init NAME                write a commented starter scenario, NAME.json
   check SCENARIO.json      the CI gate: run, evaluate the scenario's checks, exit 1 on a regression
   plan SCENARIO.json --mde 2%
                            visitors needed to detect a lift, from a pilot run
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
   using namespace bundlesim;
   const std::map<std::string, Command> commands = {
       {"run", {run_command, "run"}}, {"validate", {validate_command, "validate"}}, {"bench", {bench_command, "bench"}},
-      {"report", {report_command, "report"}},
+      {"report", {report_command, "report"}}, {"init", {init_command, "init"}},
       {"check", {check_command, "check"}}, {"plan", {plan_command, "plan"}}, {"compare", {compare_command, "compare"}},
       {"ope", {ope_command, "ope"}}};
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
