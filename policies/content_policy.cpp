@@ -1,11 +1,13 @@
 // `content`: content-based bundles. For each browsed item, its add-ons are, in each category the
 // scenario names as complementary to the item's category, the in-stock item most similar to it by
 // cosine similarity of content vectors (content_similarity.h: category, brand, price band within the
-// category, feature vector). Without rules every other category counts as complementary and the
-// `add_ons` most similar items of other categories are taken. Nothing is learned.
+// category, feature vector). Rules hold both ways unless "symmetric": false (phones -> cases also
+// makes cases -> phones, after the rules given for cases). Without rules every other category
+// counts as complementary and the `add_ons` most similar items of other categories are taken.
+// Nothing is learned.
 //
-// params: {"complements": {"phones": ["cases", "chargers"], ...}, "add_ons": 2, "discount": 0.1,
-//          "discount_on": "bundle" | "add_ons", "max_bundles": 2, "min_similarity": 0,
+// params: {"complements": {"phones": ["cases", "chargers"], ...}, "symmetric": true, "add_ons": 2,
+//          "discount": 0.1, "discount_on": "bundle" | "add_ons", "max_bundles": 2, "min_similarity": 0,
 //          "weights": {"category": 1, "brand": 0.5, "price_band": 1, "features": 1}, "price_bands": 3}
 
 #include <algorithm>
@@ -94,7 +96,7 @@ class ContentPolicy : public Policy {
 std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& path, const PolicyContext& context) {
   static const nlohmann::json kEmpty = nlohmann::json::object();
   SpecReader reader(params.is_null() ? kEmpty : params, path,
-                    {"complements", "add_ons", "discount", "discount_on", "max_bundles", "min_similarity", "weights",
+                    {"complements", "symmetric", "add_ons", "discount", "discount_on", "max_bundles", "min_similarity", "weights",
                      "price_bands"});
   const Catalog& catalog = *context.catalog;
   const std::vector<std::string>& categories = catalog.categories();
@@ -118,6 +120,18 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
       }
     }
     spec.has_rules = true;
+    // Complementarity goes both ways: a case complements a phone, so a phone complements a case.
+    if (reader.boolean_or("symmetric", true)) {
+      std::vector<std::vector<int>> given = spec.complements;
+      for (size_t c = 0; c < given.size(); ++c) {
+        for (int other : given[c]) {
+          auto& back = spec.complements[other];
+          if (std::find(back.begin(), back.end(), static_cast<int>(c)) == back.end()) back.push_back(static_cast<int>(c));
+        }
+      }
+    }
+  } else if (reader.has("symmetric")) {
+    reader.fail("symmetric", "only with `complements` rules");
   }
   spec.add_ons = static_cast<int>(reader.integer_or("add_ons", 2, 1, 7));
   spec.discount = read_bundle_discount(reader, 0.1);

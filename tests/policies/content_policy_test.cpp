@@ -81,6 +81,21 @@ TEST_CASE("the content policy bundles each browsed phone with its most similar c
   CHECK(offer.bundles[1].price == doctest::Approx(0.8 * 110));
   CHECK_FALSE(offer.bundles[0].pure);
 
+  // Rules hold both ways: a browsed case gets its most similar phone (case-a: phone-a at 2.25/3.25
+  // against 0 for phone-b), unless "symmetric" is false.
+  std::vector<ItemIndex> case_only{2};
+  ShopperContext case_shopper{2, 0, 0, 0.0, &case_only};
+  offer.clear();
+  policy->make_offer(case_shopper, shop, offer);
+  REQUIRE(offer.bundles.size() == 1);
+  CHECK(offer.bundles[0].items == std::vector<ItemIndex>{2, 0});
+  CHECK(offer.bundles[0].price == doctest::Approx(0.8 * 110));
+  nlohmann::json one_way = params;
+  one_way["symmetric"] = false;
+  offer.clear();
+  make_policy("content", "", one_way, "", {&catalog, 1, 0})->make_offer(case_shopper, shop, offer);
+  CHECK(offer.bundles.empty());
+
   // "add_ons" discounts only the add-on: 300 + 0.8 * 30.
   params["discount_on"] = "add_ons";
   policy = make_policy("content", "", params, "", {&catalog, 1, 0});
