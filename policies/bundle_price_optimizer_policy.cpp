@@ -14,7 +14,7 @@
 //
 // Oracle mode ("oracle": true): a yardstick that knows the true model (TrueDemand: the scenario's
 // valuations, complementarities and choice model). For each shopper (segment, browsed items) it
-// searches the prices by coordinate ascent over a grid, then a finer grid, on the exact expected
+// searches the prices by coordinate ascent (a grid, then golden-section search) on the expected
 // reward; decisions are cached per context. Only this mode may use PolicyContext::truth.
 //
 // params: {"bundles": [["a", "b"], ...], "oracle": false, "objective": "margin" | "revenue",
@@ -22,7 +22,7 @@
 //          "item_price_range": [0.5, 2.0], "context": "segment" | "none",
 //          "show": "when_browsed" | "always", "max_bundles": 2,
 //          "rounds": 3, "samples_per_round": 2000, "shrink": 0.5,      (learned mode)
-//          "oracle_draws": 256, "grid": 11}                             (oracle mode)
+//          "oracle_draws": 128, "grid": 9}                             (oracle mode)
 
 #include <algorithm>
 #include <deque>
@@ -54,8 +54,8 @@ struct OptimizerSpec {
   int rounds = 3;
   int64_t samples_per_round = 2000;
   double shrink = 0.5;
-  int oracle_draws = 256;
-  int grid = 11;
+  int oracle_draws = 128;
+  int grid = 9;
 };
 
 // Sequential response-surface search for one (segment, bundle).
@@ -234,8 +234,9 @@ class BundlePriceOptimizer : public Policy {
     for (size_t r = 0; r < relevant.size(); ++r) apply(relevant[r], it->second.x[r], shop, offer);
   }
 
-  // Coordinate ascent on the true expected reward, over a grid of `grid` points per variable, then
-  // twice over a grid four times finer around the best point.
+  // Coordinate ascent on the true expected reward: for each variable in turn, the best of a grid
+  // of `grid` points over its range, refined by golden-section search (Kiefer 1953) within one grid
+  // step either side; a second sweep follows when the first moved anything.
   std::vector<std::vector<double>> oracle_search(const ShopperContext& shopper, const Inventory& shop,
                                                  const std::vector<int>& relevant) {
     std::vector<std::vector<double>> x;
@@ -251,32 +252,47 @@ class BundlePriceOptimizer : public Policy {
       return demand_->expected(shopper.segment, *shopper.browsed, offer, shop, spec_.revenue);
     };
     double best = value(x);
-    double f_step = (spec_.f_high - spec_.f_low) / (spec_.grid - 1);
-    double m_step = (spec_.m_high - spec_.m_low) / (spec_.grid - 1);
-    for (int level = 0; level < 3; ++level) {
-      for (int sweep = 0; sweep < 4; ++sweep) {
-        bool improved = false;
-        for (size_t r = 0; r < x.size(); ++r) {
-          for (size_t k = 0; k < x[r].size(); ++k) {
-            double low = k == 0 ? spec_.f_low : spec_.m_low, high = k == 0 ? spec_.f_high : spec_.m_high;
-            double step = k == 0 ? f_step : m_step;
-            // Level 0 scans the whole range; finer levels scan +-2 coarse steps around the best.
-            double from = level == 0 ? low : std::max(low, x[r][k] - 2 * step * 4);
-            double to = level == 0 ? high : std::min(high, x[r][k] + 2 * step * 4);
-            const double centre = x[r][k];
-            for (double v = from; v <= to + 1e-12; v += step) {
-              if (v == centre) continue;
-              auto candidate = x;
-              candidate[r][k] = v;
-              double y = value(candidate);
-              if (y > best + 1e-12) best = y, x = std::move(candidate), improved = true;
+    for (int sweep = 0; sweep < 2; ++sweep) {
+      bool improved = false;
+      for (size_t r = 0; r < x.size(); ++r) {
+        for (size_t k = 0; k < x[r].size(); ++k) {
+          const double low = k == 0 ? spec_.f_low : spec_.m_low, high = k == 0 ? spec_.f_high : spec_.m_high;
+          const double step = (high - low) / (spec_.grid - 1);
+          auto at = [&](double v) {
+            auto candidate = x;
+            candidate[r][k] = v;
+            return value(candidate);
+          };
+          double v_best = x[r][k], y_best = best;
+          for (int g = 0; g < spec_.grid; ++g) {
+            double v = low + step * g;
+            double y = at(v);
+            if (y > y_best + 1e-12) v_best = v, y_best = y;
+          }
+          // Golden section on [v_best - step, v_best + step] (clipped to the range).
+          const double ratio = 0.6180339887498949;
+          double a = std::max(low, v_best - step), b = std::min(high, v_best + step);
+          double c = b - ratio * (b - a), d = a + ratio * (b - a);
+          double yc = at(c), yd = at(d);
+          for (int it = 0; it < 8; ++it) {
+            if (yc >= yd) {
+              b = d, d = c, yd = yc;
+              c = b - ratio * (b - a), yc = at(c);
+            } else {
+              a = c, c = d, yc = yd;
+              d = a + ratio * (b - a), yd = at(d);
             }
           }
+          if (yc > y_best + 1e-12) v_best = c, y_best = yc;
+          if (yd > y_best + 1e-12) v_best = d, y_best = yd;
+          if (y_best > best + 1e-12) {
+            x[r][k] = v_best;
+            best = y_best;
+            improved = true;
+          }
         }
-        if (!improved) break;
       }
-      f_step /= 4;
-      m_step /= 4;
+      if (!improved) break;
     }
     return x;
   }
@@ -325,8 +341,8 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   spec.rounds = static_cast<int>(reader.integer_or("rounds", 3, 1, 20));
   spec.samples_per_round = reader.integer_or("samples_per_round", 2000, 20, int64_t{1} << 40);
   spec.shrink = reader.number_or("shrink", 0.5, {0, 1, true, false});
-  spec.oracle_draws = static_cast<int>(reader.integer_or("oracle_draws", 256, 1, 1 << 20));
-  spec.grid = static_cast<int>(reader.integer_or("grid", 11, 2, 1001));
+  spec.oracle_draws = static_cast<int>(reader.integer_or("oracle_draws", 128, 1, 1 << 20));
+  spec.grid = static_cast<int>(reader.integer_or("grid", 9, 2, 1001));
   return std::make_unique<BundlePriceOptimizer>(std::move(spec), context, path);
 }
 

@@ -50,32 +50,46 @@ double TrueDemand::expected(int segment, const std::vector<ItemIndex>& browsed, 
   const std::vector<double>& v = values(segment);
   const int n = catalog_.size();
   const double alpha = population_.segment(segment).price_sensitivity;
+  // The menu is the same for every draw; only item values change. Build it once with draw 0's
+  // values, then per draw shift each basket's value by the change in its items' values (the
+  // complementarity part of a basket's value does not depend on the draw).
   batch_.clear();
-  for (int m = 0; m < draws_; ++m) {
-    menu_.begin_problem(batch_, segment, alpha, 0.5, browsed, offer, shop);
-    const ChoiceProblem& p = batch_.problems.back();
-    problem_values_.resize(p.item_count);
-    for (int k = 0; k < p.item_count; ++k) {
-      problem_values_[k] = v[static_cast<size_t>(m) * n + batch_.items[p.item_begin + k]];
-    }
-    menu_.end_problem(batch_, problem_values_.data());
+  menu_.begin_problem(batch_, segment, alpha, 0.5, browsed, offer, shop);
+  const ChoiceProblem& p = batch_.problems.back();
+  const int items = p.item_count;
+  problem_values_.resize(items);
+  for (int k = 0; k < items; ++k) problem_values_[k] = v[batch_.items[p.item_begin + k]];
+  menu_.end_problem(batch_, problem_values_.data());
+  BasketOption* baskets = batch_.baskets.data() + p.basket_begin;
+  const int count = p.basket_count;
+
+  reward_.resize(count);
+  bonus_.resize(count);
+  subset_sum_.assign(size_t{1} << items, 0.0);
+  for (uint32_t s = 1; s < (1u << items); ++s) {
+    subset_sum_[s] = subset_sum_[s & (s - 1)] + problem_values_[__builtin_ctz(s)];
   }
+  for (int b = 0; b < count; ++b) {
+    double value = baskets[b].price;
+    if (!revenue) {
+      for (int k = 0; k < items; ++k) {
+        if (baskets[b].items >> k & 1u) value -= catalog_.item(batch_.items[p.item_begin + k]).unit_cost;
+      }
+    }
+    reward_[b] = value;
+    bonus_[b] = baskets[b].value - subset_sum_[baskets[b].items];
+  }
+
   double total = 0;
   for (int m = 0; m < draws_; ++m) {
-    const ChoiceProblem& p = batch_.problems[m];
-    model_->probabilities(batch_, m, probabilities_);
-    for (int b = 0; b < p.basket_count; ++b) {
-      double prob = probabilities_[1 + b];
-      if (prob == 0) continue;
-      const BasketOption& basket = batch_.baskets[p.basket_begin + b];
-      double value = basket.price;
-      if (!revenue) {
-        for (int k = 0; k < p.item_count; ++k) {
-          if (basket.items >> k & 1u) value -= catalog_.item(batch_.items[p.item_begin + k]).unit_cost;
-        }
+    if (m > 0) {
+      for (uint32_t s = 1; s < (1u << items); ++s) {
+        subset_sum_[s] = subset_sum_[s & (s - 1)] + v[static_cast<size_t>(m) * n + batch_.items[p.item_begin + __builtin_ctz(s)]];
       }
-      total += prob * value;
+      for (int b = 0; b < count; ++b) baskets[b].value = bonus_[b] + subset_sum_[baskets[b].items];
     }
+    model_->probabilities(batch_, 0, probabilities_);
+    for (int b = 0; b < count; ++b) total += probabilities_[1 + b] * reward_[b];
   }
   return total / draws_;
 }

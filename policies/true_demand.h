@@ -39,7 +39,7 @@ class TrueDemand {
   int arm_, draws_;
   std::vector<std::vector<double>> values_;  // per segment, empty until used
   ChoiceBatch batch_;
-  std::vector<double> probabilities_, problem_values_;
+  std::vector<double> probabilities_, problem_values_, reward_, bonus_, subset_sum_;
 };
 
 }  // namespace bundlesim
