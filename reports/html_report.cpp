@@ -27,7 +27,9 @@ constexpr double kPowerTarget = 0.8;
 
 // Okabe & Ito's colour-blind-safe palette; the control arm is grey, the reference line.
 constexpr const char* kControlColor = "#6e7781";
-constexpr const char* kArmColors[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F"};
+// Then Tol's muted scheme for runs with more arms.
+constexpr const char* kArmColors[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#8C6D1F",
+                                      "#332288", "#882255", "#44AA99", "#999933", "#AA4499", "#117733"};
 
 // What the page needs from the scenario text stored with the run.
 struct ScenarioFacts {
@@ -64,6 +66,14 @@ ScenarioFacts read_facts(const std::string& json_text, const std::string& curren
     }
   }
   return facts;
+}
+
+// Money with at least `decimals` decimals ("$0.4985" where cents can't tell ticks apart).
+std::string money_with_decimals(double value, const std::string& currency, int decimals) {
+  if (decimals <= 2 || !std::isfinite(value)) return format_money(value, currency);
+  std::string shape = format_money(0, currency);  // the currency's layout around "0.00"
+  std::string amount = fmt::format("{:.{}f}", std::abs(value), decimals);
+  return (value < 0 ? "-" : "") + shape.replace(shape.find("0.00"), 4, amount);
 }
 
 std::string arm_color(const StoredRun& run, int arm) {
@@ -315,7 +325,9 @@ std::string cumulative_section(const StoredRun& run, const ScenarioFacts& facts)
   chart.y_label = fmt::format("revenue per visitor ({})", run.currency);
   const std::string currency = run.currency;
   chart.y_format = [currency](double v) { return format_money(v, currency); };
+  chart.y_tick_format = [currency](double v, int decimals) { return money_with_decimals(v, currency, decimals); };
   chart.x_format = [](double v) { return fmt::format("{:g}", v); };
+  chart.x_includes_zero = true;
   chart.markers = facts.events;
   bool any_band = false;
   for (size_t a = 0; a < run.arms.size(); ++a) {
@@ -341,6 +353,7 @@ std::string learning_section(const StoredRun& run) {
   chart.y_label = fmt::format("margin per visit ({})", run.currency);
   const std::string currency = run.currency;
   chart.y_format = [currency](double v) { return format_money(v, currency); };
+  chart.y_tick_format = [currency](double v, int decimals) { return money_with_decimals(v, currency, decimals); };
   chart.y_includes_zero = true;
   for (size_t a = 0; a < run.arms.size(); ++a) {
     const StoredArm& arm = run.arms[a];

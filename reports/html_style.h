@@ -26,8 +26,9 @@ p { margin: 6px 0; }
 .facts dd { margin: 0; font-weight: 600; }
 .facts.small dd { font-weight: 400; }
 .cards { display: flex; flex-wrap: wrap; gap: 14px; }
-.card { flex: 1 1 320px; border: 1px solid var(--line); border-top: 4px solid var(--muted); border-radius: 6px; padding: 12px 14px; }
+.card { flex: 1 1 420px; border: 1px solid var(--line); border-top: 4px solid var(--muted); border-radius: 6px; padding: 12px 14px; }
 .card-row { display: grid; grid-template-columns: 118px 100px 1fr; align-items: baseline; gap: 8px; padding: 3px 0; }
+.card-row .muted { font-size: 12px; }
 .big { font-size: 18px; font-weight: 700; font-variant-numeric: tabular-nums; }
 .win { color: var(--win); }
 .loss { color: var(--loss); }

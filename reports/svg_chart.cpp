@@ -82,10 +82,19 @@ std::vector<double> nice_ticks(double low, double high, int count) {
 
 std::string line_chart_svg(const LineChart& chart) {
   const double width = chart.width, height = chart.height;
-  // The legend takes one row per few series.
-  const int per_row = 4;
-  const int legend_rows = (static_cast<int>(chart.series.size()) + per_row - 1) / per_row;
-  const double left = 84, right = 24, top = 40 + 20.0 * legend_rows + (chart.markers.empty() ? 0 : 14);
+  // The legend flows in rows across the chart; each entry as wide as its name (about 7 px a letter).
+  const double left = 84, right = 24;
+  std::vector<std::pair<double, double>> legend_at;  // (x, row) per series
+  double lx = left;
+  int row = 0;
+  for (const ChartSeries& s : chart.series) {
+    double entry = 34 + 7.2 * static_cast<double>(s.name.size());
+    if (lx > left && lx + entry > width - right) lx = left, ++row;
+    legend_at.emplace_back(lx, row);
+    lx += entry;
+  }
+  const int legend_rows = chart.series.empty() ? 0 : row + 1;
+  const double top = 40 + 20.0 * legend_rows + (chart.markers.empty() ? 0 : 14);
   const double bottom = chart.note.empty() ? 50 : 70;
   double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
   double y_low = chart.y_includes_zero ? 0 : x_low, y_high = chart.y_includes_zero ? 0 : -x_low;
@@ -99,6 +108,7 @@ std::string line_chart_svg(const LineChart& chart) {
     }
   }
   if (!std::isfinite(x_low)) x_low = 0, x_high = 1;
+  if (chart.x_includes_zero) x_low = std::min(x_low, 0.0);
   if (x_high <= x_low) x_high = x_low + 1;
   nice_range(y_low, y_high);
   Scale sx{x_low, x_high, left, width - right};
@@ -109,17 +119,22 @@ std::string line_chart_svg(const LineChart& chart) {
       chart.width, chart.height, escape_html(chart.title));
   svg += text(left, 22, chart.title, "class=\"chart-title\"");
   for (size_t k = 0; k < chart.series.size(); ++k) {
-    double lx = left + 230.0 * (k % per_row), ly = 44 + 20.0 * (k / per_row);
+    double lx = legend_at[k].first, ly = 44 + 20.0 * legend_at[k].second;
     svg += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"14\" height=\"4\" rx=\"1\" fill=\"{}\"/>", px(lx), px(ly - 6),
                        chart.series[k].color);
     svg += text(lx + 20, ly, chart.series[k].name, "class=\"legend\"");
   }
-  // Grid and y ticks.
-  for (double t : nice_ticks(y_low, y_high)) {
+  // Grid and y ticks, with as many decimals as the tick step needs.
+  std::vector<double> y_ticks = nice_ticks(y_low, y_high);
+  int y_decimals = y_ticks.size() > 1 ? std::max(0, static_cast<int>(std::ceil(-std::log10(y_ticks[1] - y_ticks[0]) - 1e-9))) : 0;
+  for (double t : y_ticks) {
     if (t < y_low - 1e-12 || t > y_high + 1e-12) continue;
     svg += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"1\"/>", px(left),
                        px(width - right), px(sy(t)), px(sy(t)), kGridColor);
-    svg += text(left - 8, sy(t) + 4, chart.y_format ? chart.y_format(t) : fmt::format("{:g}", t),
+    svg += text(left - 8, sy(t) + 4,
+                chart.y_tick_format ? chart.y_tick_format(t, y_decimals)
+                : chart.y_format    ? chart.y_format(t)
+                                    : fmt::format("{:g}", t),
                 "class=\"tick\" text-anchor=\"end\"");
   }
   // X ticks.

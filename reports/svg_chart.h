@@ -34,9 +34,12 @@ struct LineChart {
   std::string title;
   std::string x_label, y_label;                      // with units, e.g. "revenue per visitor (USD)"
   std::function<std::string(double)> x_format, y_format;
+  // Tick labels with at least `decimals` decimals (so close ticks stay distinct); y_format if unset.
+  std::function<std::string(double value, int decimals)> y_tick_format;
   std::vector<ChartSeries> series;
   std::vector<ChartMarker> markers;
   bool y_includes_zero = false;
+  bool x_includes_zero = false;
   int width = 1000, height = 400;
   std::string note;  // a line under the chart (what the bands are)
 };

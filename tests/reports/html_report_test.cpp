@@ -262,3 +262,29 @@ TEST_CASE("nice ticks are 1, 2 or 5 times a power of ten and cover the range") {
   CHECK(t[1] - t[0] == doctest::Approx(0.05));  // raw step 0.105 / 5 = 0.021, rounded up to 5e-2
   CHECK(escape_html("a<b & \"c\" 'd'>") == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt;");
 }
+
+TEST_CASE("axis ticks close together get enough decimals to stay distinct") {
+  StoredRun run;
+  run.scenario_name = "narrow";
+  run.currency = "USD";
+  run.horizon_days = 1;
+  run.design = "ab";
+  StoredArm arm;
+  arm.name = "only";
+  arm.policy = "control";
+  arm.traffic = 1;
+  // 100,000 visitors, half paid 1: mean 0.5, sd 0.5, 95% band +-0.0031 (ticks 0.001 apart).
+  arm.days = {{100000, 100000, 50000, 50000, 0, 50000, 0}};
+  run.arms = {arm};
+  std::string html = render_html_report(run);
+  size_t begin = html.find("<section id=\"cumulative\">"), end = html.find("</section>", begin);
+  std::string chart = html.substr(begin, end - begin);
+  std::vector<std::string> labels;
+  for (size_t at = chart.find("text-anchor=\"end\">"); at != std::string::npos; at = chart.find("text-anchor=\"end\">", at + 1)) {
+    size_t start = at + 18;
+    labels.push_back(chart.substr(start, chart.find('<', start) - start));
+  }
+  REQUIRE(labels.size() >= 3);
+  CHECK(labels[0] == "$0.496");  // the band starts at 0.5 - 0.0031 = 0.4969; ticks every 0.001 below it
+  for (size_t k = 1; k < labels.size(); ++k) CHECK(labels[k] != labels[k - 1]);
+}
