@@ -27,7 +27,7 @@ run_browser() {
   local page=$1
   shift
   timeout 90 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
-    --disable-background-networking --disable-component-update --disable-sync --disable-extensions \
+    --disable-background-networking --disable-component-update --disable-sync --disable-extensions --disable-dev-shm-usage \
     --user-data-dir="$(mktemp -d -p "$work")" --enable-logging=stderr --v=0 --window-size=1280,2000 \
     "$@" "file://$page"
 }
