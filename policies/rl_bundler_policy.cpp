@@ -1,0 +1,144 @@
+// `rl_bundler`: RL-tuned bundle composition. For each browsed, in-stock item (up to `max_bundles`)
+// a policy network (policy_gradient.h, LibTorch) builds a bundle item by item: the state is the
+// shopper's segment, the browsed items, the anchor and the bundle so far; the actions are "add item
+// i" (items in stock and not yet in the bundle) or "stop". A bundle of two or more items is offered
+// at the configured discount. The session's margin, divided by `reward_scale`, is every episode's
+// return; the network learns online by REINFORCE with a learned baseline, one gradient step per
+// `batch` finished episodes. Actions are sampled from the policy stream of (arm, decision).
+//
+// params: {"discount": 0.05, "discount_on": "bundle" | "add_ons", "max_items": 3, "max_bundles": 2,
+//          "hidden": 64, "learning_rate": 0.01, "batch": 64, "entropy": 0.01,
+//          "reward_scale": 100, "segments": 8}
+
+#include <algorithm>
+#include <deque>
+
+#include <nlohmann/json.hpp>
+
+#include "market/spec_reader.h"
+#include "policies/bundle_offer.h"
+#include "policies/policy.h"
+#include "policies/policy_gradient.h"
+#include "policies/policy_random.h"
+
+namespace bundlesim {
+namespace {
+
+struct BundlerSpec {
+  BundleDiscount discount;
+  int max_items = 3;
+  int max_bundles = 2;
+  int batch = 64;
+  double reward_scale = 100;
+  int segments = 8;
+  PolicyGradient::Options learner;
+};
+
+class RlBundlerPolicy : public Policy {
+ public:
+  RlBundlerPolicy(const Catalog& catalog, BundlerSpec spec, uint64_t seed, int arm)
+      : items_(catalog.size()), spec_(spec), learner_(with_sizes(spec, catalog.size()), seed, arm), seed_(seed),
+        arm_(arm) {}
+
+  void make_offer(const ShopperContext& shopper, const Inventory& shop, Offer& offer) override {
+    PolicyStream stream(seed_, arm_, PolicyPurpose::kAction, decisions_++);
+    std::vector<std::vector<PolicyGradient::Step>> episodes;
+    for (ItemIndex anchor : *shopper.browsed) {
+      if (static_cast<int>(episodes.size()) >= spec_.max_bundles) break;
+      if (!shop.in_stock(anchor)) continue;
+      std::vector<ItemIndex> bundle{anchor};
+      std::vector<PolicyGradient::Step> steps;
+      while (true) {
+        PolicyGradient::Step step;
+        step.state = state(shopper, bundle);
+        step.allowed.assign(items_ + 1, 0);
+        step.allowed[items_] = 1;  // stop
+        if (static_cast<int>(bundle.size()) < spec_.max_items) {
+          for (ItemIndex i = 0; i < items_; ++i) {
+            step.allowed[i] = shop.in_stock(i) && std::find(bundle.begin(), bundle.end(), i) == bundle.end();
+          }
+        }
+        learner_.probabilities(step.state, step.allowed, probabilities_);
+        step.action = sample(stream.uniform());
+        int action = step.action;
+        steps.push_back(std::move(step));
+        if (action == items_) break;
+        bundle.push_back(action);
+      }
+      if (bundle.size() >= 2) add_bundle(offer, bundle, bundle_price(shop, bundle, spec_.discount), anchor);
+      episodes.push_back(std::move(steps));
+    }
+    pending_.push_back(std::move(episodes));
+  }
+
+  void observe(const ShopperContext&, const Offer&, const Outcome& outcome) override {
+    for (auto& steps : pending_.front()) {
+      learner_.add_episode(std::move(steps), outcome.margin / spec_.reward_scale);
+    }
+    pending_.pop_front();
+    if (learner_.pending_episodes() >= spec_.batch) learner_.update();
+  }
+
+ private:
+  static PolicyGradient::Options with_sizes(const BundlerSpec& spec, int items) {
+    PolicyGradient::Options o = spec.learner;
+    o.inputs = spec.segments + 3 * items;
+    o.actions = items + 1;
+    return o;
+  }
+
+  // [segment one-hot | browsed | anchor one-hot | in bundle]
+  std::vector<float> state(const ShopperContext& shopper, const std::vector<ItemIndex>& bundle) const {
+    std::vector<float> x(spec_.segments + 3 * items_, 0.0f);
+    x[std::min(shopper.segment, spec_.segments - 1)] = 1;
+    for (ItemIndex i : *shopper.browsed) x[spec_.segments + i] = 1;
+    x[spec_.segments + items_ + bundle.front()] = 1;
+    for (ItemIndex i : bundle) x[spec_.segments + 2 * items_ + i] = 1;
+    return x;
+  }
+
+  // Inverse-CDF draw from probabilities_.
+  int sample(double u) const {
+    double cumulative = 0;
+    int last = -1;
+    for (int k = 0; k < static_cast<int>(probabilities_.size()); ++k) {
+      if (probabilities_[k] <= 0) continue;
+      cumulative += probabilities_[k];
+      last = k;
+      if (u < cumulative) return k;
+    }
+    return last;  // rounding
+  }
+
+  int items_;
+  BundlerSpec spec_;
+  PolicyGradient learner_;
+  uint64_t seed_;
+  int arm_;
+  uint64_t decisions_ = 0;
+  std::vector<double> probabilities_;
+  std::deque<std::vector<std::vector<PolicyGradient::Step>>> pending_;  // per offer, oldest first
+};
+
+std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& path, const PolicyContext& context) {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  SpecReader reader(params.is_null() ? kEmpty : params, path,
+                    {"discount", "discount_on", "max_items", "max_bundles", "hidden", "learning_rate", "batch",
+                     "entropy", "reward_scale", "segments"});
+  BundlerSpec spec;
+  spec.discount = read_bundle_discount(reader, 0.05);
+  spec.max_items = static_cast<int>(reader.integer_or("max_items", 3, 2, 8));
+  spec.max_bundles = static_cast<int>(reader.integer_or("max_bundles", 2, 1, 8));
+  spec.learner.hidden = static_cast<int>(reader.integer_or("hidden", 64, 0, 4096));
+  spec.learner.learning_rate = reader.number_or("learning_rate", 0.01, Range::positive());
+  spec.batch = static_cast<int>(reader.integer_or("batch", 64, 1, 1 << 20));
+  spec.learner.entropy = reader.number_or("entropy", 0.01, Range::non_negative());
+  spec.reward_scale = reader.number_or("reward_scale", 100, Range::positive());
+  spec.segments = static_cast<int>(reader.integer_or("segments", 8, 1, 1024));
+  return std::make_unique<RlBundlerPolicy>(*context.catalog, spec, context.seed, context.arm);
+}
+
+Registrar<PolicyFactory> registrar("rl_bundler", make);
+
+}  // namespace
+}  // namespace bundlesim
