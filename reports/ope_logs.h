@@ -6,6 +6,8 @@
 // both formats and what each field means for them.
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@ class LogError : public ScenarioError {
   // For problems with the whole file (unreadable, empty, missing a column).
   LogError(const std::string& file, const std::string& what) : ScenarioError(file, what) {}
 };
+
+struct SimulatorRounds;  // reports/ope_sim_log.h
 
 // A numeric feature of each (round, action) pair, such as the OBD's user-item affinity columns
 // `user-item_affinity_0 .. user-item_affinity_{K-1}`.
@@ -52,6 +56,15 @@ struct BanditLog {
   int action_feature_dim = 0;
   std::vector<float> action_features;
   std::vector<PairFeature> pair_features;
+  // Features of (round, action) pairs computed on demand, for logs with too many actions for a
+  // dense table (the simulator's offers): writes pair_function_dim numbers to `out`.
+  int pair_function_dim = 0;
+  std::function<void(size_t round, int action, float* out)> pair_function;
+  // Whether the reward model learns an embedding per action: right for a few dozen items seen
+  // hundreds of times each, wrong for offers that rarely repeat (they are described by features).
+  bool action_embedding = true;
+  // The decisions behind a simulator log, for scoring registered policies; null for other formats.
+  std::shared_ptr<SimulatorRounds> simulator;
 
   size_t rounds() const { return action.size(); }
   // Returns nullptr when the log has no pair feature with this name.
@@ -64,7 +77,12 @@ struct BanditLog {
 // non-positive propensity, or an item outside item_context.csv.
 BanditLog read_obd_log(const std::string& path);
 
-// Reads a log in any supported format, recognised by its header line.
-BanditLog read_bandit_log(const std::string& path);
+// Reads a simulator decision log (docs/event-log.md): the rounds of arm `arm`, or, when `arm` is
+// empty, of its only arm or only randomised arm (reports/ope_sim_log.cpp).
+BanditLog read_simulator_log(const std::string& path, const std::string& arm);
+
+// Reads a log in any supported format, recognised by its first line; `arm` selects the logging
+// arm of a simulator log (empty: automatic) and must be empty for other formats.
+BanditLog read_bandit_log(const std::string& path, const std::string& arm = "");
 
 }  // namespace bundlesim

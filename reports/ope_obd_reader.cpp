@@ -222,7 +222,10 @@ BanditLog read_obd_log(const std::string& path) {
   return log;
 }
 
-BanditLog read_bandit_log(const std::string& path) {
+BanditLog read_bandit_log(const std::string& path, const std::string& arm) {
+  if (!arm.empty()) {
+    throw LogError(path, fmt::format("--arm {}: only simulator logs have arms; this is an Open Bandit Dataset file", arm));
+  }
   return read_obd_log(path);
 }
 
