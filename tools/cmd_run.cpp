@@ -8,10 +8,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "market/choice_model.h"
+#include "market/spec_error.h"
 #include "reports/comparison_summary.h"
 #include "reports/html_report.h"
 #include "reports/report_file.h"
 #include "reports/run_summary.h"
+#include "sim/decision_log.h"
 #include "tools/command_line.h"
 #include "tools/commands.h"
 #include "tools/progress_bar.h"
@@ -29,6 +32,11 @@ options:
   --seed N             use seed N instead of the scenario's
   --threads N          worker threads (default 1); results are identical for any N
   --json               print the summary as one JSON object on stdout
+  --log-events EVENTS.csv
+                       also write every decision (menu, offer, propensity, choice) to an
+                       event log, the input of `bundlesim train` (docs/event-log.md)
+  --neural MODEL.pt    simulate shoppers with this trained model (`bundlesim train`) instead
+                       of the scenario's choice model
   --html OUT.html      also write this run's report as one HTML page with charts
                        (the same page as `bundlesim report REPORT.sqlite --html OUT.html`)
   --quiet              no progress bar
@@ -53,7 +61,7 @@ int run_command(const Args& args) {
     std::fputs(kHelp, stdout);
     return kExitOk;
   }
-  CommandLine cl(args, {"out", "seed", "threads", "html"}, {"json", "quiet"});
+  CommandLine cl(args, {"out", "seed", "threads", "html", "log-events", "neural"}, {"json", "quiet"});
   cl.expect_positionals(1, 1, "SCENARIO.json");
   const std::string file = cl.positionals()[0];
   RunOptions options;
@@ -62,6 +70,24 @@ int run_command(const Args& args) {
   std::string out = cl.option("out").value_or(std::filesystem::path(file).stem().string() + ".sqlite");
 
   Scenario scenario = load_scenario(file);
+  if (auto model = cl.option("neural")) {
+    // The trained model replaces the scenario's; it is checked against the catalog now.
+    scenario.choice_model = {{"type", "neural"}, {"path", std::filesystem::absolute(*model).string()}};
+    try {
+      make_choice_model(scenario.choice_model, "/choice_model", {&scenario.catalog, scenario.directory, 1});
+    } catch (const SpecError& e) {
+      std::fprintf(stderr, "error: --neural: %s\n", e.what());
+      return kExitBadInput;
+    }
+    nlohmann::json text = nlohmann::json::parse(scenario.json_text);  // the report records what ran
+    text["choice_model"] = scenario.choice_model;
+    scenario.json_text = text.dump(2);
+  }
+  std::unique_ptr<DecisionLogWriter> events;
+  if (auto path = cl.option("log-events")) {
+    events = std::make_unique<DecisionLogWriter>(*path, scenario, options.seed.value_or(scenario.seed));
+    options.on_decision = [&events](const DecisionRecord& r) { events->write(r); };
+  }
   ProgressBar bar(!cl.flag("quiet"));
   options.on_progress = [&bar](const RunProgress& p) { bar.update(p); };
   RunInfo info;
@@ -70,6 +96,7 @@ int run_command(const Args& args) {
   info.program_version = BUNDLESIM_VERSION;
   RunResult result = run_experiment(scenario, options);
   bar.finish();
+  if (events) events->close();
   info.finished_at = utc_now();
 
   std::vector<ArmMetrics> metrics;
@@ -89,6 +116,7 @@ int run_command(const Args& args) {
     std::cout << summary_table(scenario.name, result, metrics, {color, scenario.currency});
     std::cout << comparisons_table(compare_run(scenario, result), scenario.currency, color);
     std::cout << fmt::format("report: {} (run {})\n", out, run_id);
+    if (events) std::cout << fmt::format("events: {} ({} decisions)\n", *cl.option("log-events"), events->rows());
     if (auto html = cl.option("html")) std::cout << fmt::format("html: {}\n", *html);
   }
   return kExitOk;
