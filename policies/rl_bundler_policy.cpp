@@ -1,14 +1,16 @@
 // `rl_bundler`: RL-tuned bundle composition. For each browsed, in-stock item (up to `max_bundles`)
 // a policy network (policy_gradient.h, LibTorch) builds a bundle item by item: the state is the
 // shopper's segment, the browsed items, the anchor and the bundle so far; the actions are "add item
-// i" (items in stock and not yet in the bundle) or "stop". A bundle of two or more items is offered
-// at the configured discount. The session's margin, divided by `reward_scale`, is every episode's
-// return; the network learns online by REINFORCE with a learned baseline, one gradient step per
-// `batch` finished episodes. Actions are sampled from the policy stream of (arm, decision).
+// i" (items in stock and not yet in the bundle) or "stop at discount d" for each d of `discounts`
+// (so the network prices the bundle too; with one discount, "stop" alone). A bundle of two or more
+// items is offered at the discount it stopped at. The session's margin, divided by `reward_scale`,
+// is every episode's return; the network learns online by REINFORCE with a learned baseline, one
+// gradient step per `batch` finished episodes. Actions are sampled from the policy stream of
+// (arm, decision).
 //
-// params: {"discount": 0.05, "discount_on": "bundle" | "add_ons", "max_items": 3, "max_bundles": 2,
-//          "hidden": 64, "learning_rate": 0.01, "batch": 64, "entropy": 0.01,
-//          "reward_scale": 100, "segments": 8}
+// params: {"discounts": [0.05] (or "discount": 0.05), "discount_on": "bundle" | "add_ons",
+//          "max_items": 3, "max_bundles": 2, "hidden": 128, "learning_rate": 0.003, "batch": 64,
+//          "entropy": 0.01, "reward_scale": 100, "segments": 8}
 
 #include <algorithm>
 #include <deque>
@@ -25,7 +27,8 @@ namespace bundlesim {
 namespace {
 
 struct BundlerSpec {
-  BundleDiscount discount;
+  std::vector<double> discounts{0.05};
+  DiscountBase base = DiscountBase::kBundle;
   int max_items = 3;
   int max_bundles = 2;
   int batch = 64;
@@ -48,11 +51,12 @@ class RlBundlerPolicy : public Policy {
       if (!shop.in_stock(anchor)) continue;
       std::vector<ItemIndex> bundle{anchor};
       std::vector<PolicyGradient::Step> steps;
+      double discount = 0;
       while (true) {
         PolicyGradient::Step step;
         step.state = state(shopper, bundle);
-        step.allowed.assign(items_ + 1, 0);
-        step.allowed[items_] = 1;  // stop
+        step.allowed.assign(items_ + spec_.discounts.size(), 0);
+        for (size_t d = 0; d < spec_.discounts.size(); ++d) step.allowed[items_ + d] = 1;  // stop
         if (static_cast<int>(bundle.size()) < spec_.max_items) {
           for (ItemIndex i = 0; i < items_; ++i) {
             step.allowed[i] = shop.in_stock(i) && std::find(bundle.begin(), bundle.end(), i) == bundle.end();
@@ -62,10 +66,13 @@ class RlBundlerPolicy : public Policy {
         step.action = sample(stream.uniform());
         int action = step.action;
         steps.push_back(std::move(step));
-        if (action == items_) break;
+        if (action >= items_) {
+          discount = spec_.discounts[action - items_];
+          break;
+        }
         bundle.push_back(action);
       }
-      if (bundle.size() >= 2) add_bundle(offer, bundle, bundle_price(shop, bundle, spec_.discount), anchor);
+      if (bundle.size() >= 2) add_bundle(offer, bundle, bundle_price(shop, bundle, {discount, spec_.base}), anchor);
       episodes.push_back(std::move(steps));
     }
     pending_.push_back(std::move(episodes));
@@ -83,7 +90,7 @@ class RlBundlerPolicy : public Policy {
   static PolicyGradient::Options with_sizes(const BundlerSpec& spec, int items) {
     PolicyGradient::Options o = spec.learner;
     o.inputs = spec.segments + 3 * items;
-    o.actions = items + 1;
+    o.actions = items + static_cast<int>(spec.discounts.size());
     return o;
   }
 
@@ -123,14 +130,22 @@ class RlBundlerPolicy : public Policy {
 std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& path, const PolicyContext& context) {
   static const nlohmann::json kEmpty = nlohmann::json::object();
   SpecReader reader(params.is_null() ? kEmpty : params, path,
-                    {"discount", "discount_on", "max_items", "max_bundles", "hidden", "learning_rate", "batch",
+                    {"discount", "discounts", "discount_on", "max_items", "max_bundles", "hidden", "learning_rate", "batch",
                      "entropy", "reward_scale", "segments"});
   BundlerSpec spec;
-  spec.discount = read_bundle_discount(reader, 0.05);
+  if (reader.has("discount") && reader.has("discounts")) reader.fail("discounts", "give `discount` or `discounts`, not both");
+  if (reader.has("discounts")) {
+    spec.discounts = reader.numbers("discounts", {0, 1, false, true});
+    if (spec.discounts.empty()) reader.fail("discounts", "needs at least one discount");
+  } else {
+    spec.discounts = {reader.number_or("discount", 0.05, {0, 1, false, true})};
+  }
+  spec.base = reader.choice_or("discount_on", "bundle", {"bundle", "add_ons"}) == "add_ons" ? DiscountBase::kAddOns
+                                                                                          : DiscountBase::kBundle;
   spec.max_items = static_cast<int>(reader.integer_or("max_items", 3, 2, 8));
   spec.max_bundles = static_cast<int>(reader.integer_or("max_bundles", 2, 1, 8));
-  spec.learner.hidden = static_cast<int>(reader.integer_or("hidden", 64, 0, 4096));
-  spec.learner.learning_rate = reader.number_or("learning_rate", 0.01, Range::positive());
+  spec.learner.hidden = static_cast<int>(reader.integer_or("hidden", 128, 0, 4096));
+  spec.learner.learning_rate = reader.number_or("learning_rate", 0.003, Range::positive());
   spec.batch = static_cast<int>(reader.integer_or("batch", 64, 1, 1 << 20));
   spec.learner.entropy = reader.number_or("entropy", 0.01, Range::non_negative());
   spec.reward_scale = reader.number_or("reward_scale", 100, Range::positive());
