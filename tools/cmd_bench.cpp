@@ -16,6 +16,7 @@ namespace bundlesim {
 int bench_command(const Args& args) {
   for (const std::string& a : args) {
     if (a == "--ope" || a.rfind("--ope=", 0) == 0) return bench_ope_command(args);  // cmd_bench_ope.cpp
+    if (a == "--neural" || a.rfind("--neural=", 0) == 0) return bench_neural_command(args);  // cmd_bench_neural.cpp
   }
   if (wants_help(args)) {
     std::fputs(R"(usage: bundlesim bench [SCENARIO.json] [--shoppers N] [--threads N] [--model mnl|surplus]
@@ -26,6 +27,7 @@ stretched to fit N, so the shop looks the same every day; peak memory at 10^6 an
 should then be the same (nothing is kept per past shopper).
 
 `bundlesim bench --ope LOGS --help` times offline policy evaluation on a log.
+`bundlesim bench --neural MODEL.pt --help` benchmarks a trained neural choice model.
 )", stdout);
     return kExitOk;
   }

@@ -13,6 +13,8 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);
 int validate_command(const Args& args);
 int bench_command(const Args& args);
+int train_command(const Args& args);
+int bench_neural_command(const Args& args);  // `bench --neural`
 int report_command(const Args& args);
 int init_command(const Args& args);
 int check_command(const Args& args);

@@ -34,6 +34,8 @@ commands:
   run SCENARIO.json        run the experiment, write the SQLite report, print the summary
   validate SCENARIO.json   check a scenario file and say what is wrong
   bench [SCENARIO.json]    measure simulation speed and memory
+  train --logs EVENTS.csv --out MODEL.pt
+                           train a neural choice model on an event log
   report REPORT.sqlite --html OUT.html
                            one run of a report as an HTML page with charts
   init NAME                write a commented starter scenario, NAME.json
@@ -60,6 +62,7 @@ int main(int argc, char** argv) {
   using namespace bundlesim;
   const std::map<std::string, Command> commands = {
       {"run", {run_command, "run"}}, {"validate", {validate_command, "validate"}}, {"bench", {bench_command, "bench"}},
+      {"train", {train_command, "train"}},
       {"report", {report_command, "report"}}, {"init", {init_command, "init"}},
       {"check", {check_command, "check"}}, {"plan", {plan_command, "plan"}}, {"compare", {compare_command, "compare"}},
       {"ope", {ope_command, "ope"}}};

@@ -1,0 +1,269 @@
+// The `neural` choice model at simulation time: loading (with its checks), batched scoring and
+// sampling. Training is in neural_training.cpp, the network in neural_network.cpp.
+
+#include "market/neural_choice.h"
+
+#include <dlfcn.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "market/neural_network.h"
+#include "market/neural_storage.h"
+#include "market/spec_reader.h"
+
+namespace bundlesim {
+
+void set_neural_threads(int threads) {
+  threads = std::max(1, threads);
+  torch::set_num_threads(threads);
+  // OpenBLAS keeps its own pool. Its header clashes with other BLAS headers and LibTorch may be
+  // built on another BLAS (MKL), so the setter is looked up at run time rather than linked.
+  using Setter = void (*)(int);
+  if (auto setter = reinterpret_cast<Setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) setter(threads);
+}
+
+std::string resolve_neural_device(const std::string& device) {
+  if (device == "cpu") return "cpu";
+  if (device == "auto") return torch::cuda::is_available() ? "cuda" : "cpu";
+  if (device == "cuda") {
+    if (!torch::cuda::is_available()) {
+      throw std::invalid_argument("device \"cuda\" asked for, but this LibTorch build sees no CUDA device");
+    }
+    return "cuda";
+  }
+  throw std::invalid_argument(fmt::format("device must be auto, cpu or cuda, got \"{}\"", device));
+}
+
+struct NeuralChoice::Impl {
+  nlohmann::json sidecar;
+  neural::ChoiceNet net{nullptr};
+  torch::Device device{torch::kCPU};
+  std::vector<double> list_prices;
+  double price_scale = 1;
+  int segments = 0;
+  int threads = 1;
+  NeuralArchitecture architecture;
+  int d = 0, k = 0;  // item_dim, pair_dim
+  // Host copies of the item tables, row-major: the per-basket part is computed here, in C++.
+  std::vector<float> context_embedding, item_embedding, pair_embedding, item_bias;
+  std::vector<double> list_weight, slope, bonus;  // per segment
+  // Scratch for one batch; choose() is not reentrant.
+  std::vector<float> context_inputs;
+  std::vector<int64_t> segment_ids;
+  std::vector<double> utilities;
+
+  static std::vector<float> host_copy(const torch::Tensor& t) {
+    torch::Tensor c = t.detach().to(torch::kCPU).to(torch::kFloat32).contiguous();
+    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
+
+  // Utilities of every basket of `batch`, in batch order: the context tower for all decisions in
+  // one forward pass, then each decision's baskets on the host (double accumulation).
+  void score(const ChoiceBatch& batch, std::vector<double>& out) {
+    const int count = batch.size();
+    out.resize(batch.baskets.size());
+    if (count == 0) return;
+    context_inputs.assign(static_cast<size_t>(count) * (d + 1), 0.0f);
+    segment_ids.resize(count);
+    for (int p = 0; p < count; ++p) {
+      const ChoiceProblem& problem = batch.problems[p];
+      if (problem.segment < 0 || problem.segment >= segments) {
+        throw std::runtime_error(fmt::format("neural choice model: segment {} is not one of the model's {} segments",
+                                             problem.segment, segments));
+      }
+      segment_ids[p] = problem.segment;
+      float* z = context_inputs.data() + static_cast<size_t>(p) * (d + 1);
+      for (int i = 0; i < problem.item_count; ++i) {
+        const float* c = context_embedding.data() + static_cast<size_t>(batch.items[problem.item_begin + i]) * d;
+        for (int j = 0; j < d; ++j) z[j] += c[j];
+      }
+      if (problem.item_count > 0) {
+        for (int j = 0; j < d; ++j) z[j] /= static_cast<float>(problem.item_count);
+      }
+      z[d] = static_cast<float>(problem.item_count) / kMaxConsideredItems;
+    }
+    torch::Tensor tower;
+    {
+      torch::InferenceMode inference;
+      torch::Tensor inputs = torch::from_blob(context_inputs.data(), {count, d + 1}, torch::kFloat32);
+      torch::Tensor segment = torch::from_blob(segment_ids.data(), {count}, torch::kInt64);
+      if (!device.is_cpu()) inputs = inputs.to(device), segment = segment.to(device);
+      tower = net->context(inputs, segment).to(torch::kCPU).contiguous();
+    }
+    const float* rows = tower.data_ptr<float>();
+    const int width = d;
+    for_each_problem(count, threads, [&](int p) {
+      const ChoiceProblem& problem = batch.problems[p];
+      const float* t = rows + static_cast<size_t>(p) * width;
+      const ItemIndex* items = batch.items.data() + problem.item_begin;
+      const int n = problem.item_count;
+      // Item terms t . e_i + a_i and pair terms q_i . q_j of the considered items.
+      double item_term[kMaxConsideredItems], pair_term[kMaxConsideredItems][kMaxConsideredItems];
+      for (int i = 0; i < n; ++i) {
+        const float* e = item_embedding.data() + static_cast<size_t>(items[i]) * d;
+        double s = item_bias[items[i]];
+        for (int j = 0; j < d; ++j) s += static_cast<double>(t[j]) * e[j];
+        item_term[i] = s;
+        const float* qi = pair_embedding.data() + static_cast<size_t>(items[i]) * k;
+        for (int l = 0; l < i; ++l) {
+          const float* ql = pair_embedding.data() + static_cast<size_t>(items[l]) * k;
+          double dot = 0;
+          for (int j = 0; j < k; ++j) dot += static_cast<double>(qi[j]) * ql[j];
+          pair_term[i][l] = dot;
+        }
+      }
+      const double list_g = list_weight[problem.segment], slope_g = slope[problem.segment], bonus_g = bonus[problem.segment];
+      for (int b = 0; b < problem.basket_count; ++b) {
+        const BasketOption& basket = batch.baskets[problem.basket_begin + b];
+        double u = 0, list = 0;
+        for (uint32_t m = basket.items; m; m &= m - 1) {
+          int i = __builtin_ctz(m);
+          u += item_term[i];
+          list += list_prices[items[i]];
+          for (uint32_t r = basket.items & ((1u << i) - 1); r; r &= r - 1) u += pair_term[i][__builtin_ctz(r)];
+        }
+        u += list_g * (list / price_scale) - slope_g * (basket.price / price_scale);
+        if (basket.bundle >= 0) u += bonus_g;
+        out[problem.basket_begin + b] = u;
+      }
+    });
+  }
+};
+
+NeuralChoice::NeuralChoice(const std::string& model_path, const Catalog& catalog, int threads,
+                           const std::string& device)
+    : impl_(std::make_unique<Impl>()) {
+  neural::LoadedModel loaded = neural::load_model(model_path, catalog);
+  Impl& m = *impl_;
+  m.sidecar = std::move(loaded.sidecar);
+  m.net = std::move(loaded.net);
+  m.price_scale = loaded.price_scale;
+  m.segments = loaded.segments;
+  m.architecture = loaded.architecture;
+  m.d = m.architecture.item_dim;
+  m.k = neural::pair_dim(m.architecture);
+  m.threads = std::max(1, threads);
+  for (const Item& item : catalog.items()) m.list_prices.push_back(item.price);
+  m.context_embedding = Impl::host_copy(m.net->context_embedding->weight);
+  m.item_embedding = Impl::host_copy(m.net->item_embedding->weight);
+  m.pair_embedding = Impl::host_copy(m.net->pair_embedding->weight);
+  m.item_bias = Impl::host_copy(m.net->item_bias->weight);
+  const double k = neural::kSegmentParameterScale;
+  for (float stored : Impl::host_copy(m.net->segment_price)) m.slope.push_back(k * stored);
+  for (float stored : Impl::host_copy(m.net->segment_list)) m.list_weight.push_back(k * stored);
+  for (float stored : Impl::host_copy(m.net->segment_bonus)) m.bonus.push_back(k * stored);
+  std::string resolved;
+  try {
+    resolved = resolve_neural_device(device);
+  } catch (const std::invalid_argument& e) {
+    throw SpecError("", e.what());
+  }
+  m.device = torch::Device(resolved);
+  m.net->to(m.device);
+  m.net->eval();
+  set_neural_threads(m.threads);
+}
+
+NeuralChoice::~NeuralChoice() = default;
+
+const nlohmann::json& NeuralChoice::sidecar() const { return impl_->sidecar; }
+
+double NeuralChoice::flops(const ChoiceBatch& batch) const {
+  const double d = impl_->d, k = impl_->k, h = impl_->architecture.hidden;
+  double total = 2 * ((d + 1) * h + h * h + h * d) * batch.size();
+  for (const ChoiceProblem& p : batch.problems) {
+    total += p.item_count * (d + 2 * d) + p.item_count * (p.item_count - 1) / 2.0 * 2 * k;  // mean, t.e, q.q
+  }
+  for (const BasketOption& b : batch.baskets) {
+    double n = __builtin_popcount(b.items);
+    total += 2 * n + n * (n - 1) / 2 + 8;
+  }
+  return total;
+}
+
+void NeuralChoice::utilities(const ChoiceBatch& batch, std::vector<double>& out) const { impl_->score(batch, out); }
+
+void NeuralChoice::reference_utilities(const ChoiceBatch& batch, std::vector<double>& out) const {
+  std::vector<int> ids(batch.size());
+  for (int p = 0; p < batch.size(); ++p) ids[p] = p;
+  neural::Features features;
+  neural::build_features(batch, ids.data(), batch.size(), impl_->list_prices, impl_->price_scale, features);
+  torch::InferenceMode inference;
+  torch::Tensor u = impl_->net->forward(neural::to_tensors(features, impl_->device)).to(torch::kCPU).contiguous();
+  out.assign(u.data_ptr<float>(), u.data_ptr<float>() + u.numel());
+}
+
+void NeuralChoice::choose(const ChoiceBatch& batch, std::vector<int>& chosen) const {
+  std::vector<double>& u = impl_->utilities;
+  impl_->score(batch, u);
+  for_each_problem(batch.size(), impl_->threads, [&](int p) {
+    const ChoiceProblem& problem = batch.problems[p];
+    const double* v = u.data() + problem.basket_begin;
+    // Inverse-CDF draw with the problem's own uniform, as the mnl model does.
+    double top = 0;
+    for (int b = 0; b < problem.basket_count; ++b) top = std::max(top, v[b]);
+    double total = std::exp(-top);
+    for (int b = 0; b < problem.basket_count; ++b) total += std::exp(v[b] - top);
+    double target = problem.uniform * total;
+    double cumulative = std::exp(-top);
+    int pick = -1;
+    if (target >= cumulative) {
+      pick = problem.basket_count - 1;  // guards against rounding in the last step
+      for (int b = 0; b < problem.basket_count; ++b) {
+        cumulative += std::exp(v[b] - top);
+        if (target < cumulative) {
+          pick = b;
+          break;
+        }
+      }
+    }
+    chosen[p] = pick;
+  });
+}
+
+void NeuralChoice::probabilities(const ChoiceBatch& batch, int p, std::vector<double>& out) const {
+  // Score the one problem on its own (a batch of one, same code path).
+  ChoiceBatch single;
+  ChoiceProblem problem = batch.problems[p];
+  single.items.assign(batch.items.begin() + problem.item_begin,
+                      batch.items.begin() + problem.item_begin + problem.item_count);
+  single.item_prices.assign(batch.item_prices.begin() + problem.item_begin,
+                            batch.item_prices.begin() + problem.item_begin + problem.item_count);
+  single.baskets.assign(batch.baskets.begin() + problem.basket_begin,
+                        batch.baskets.begin() + problem.basket_begin + problem.basket_count);
+  problem.item_begin = problem.basket_begin = 0;
+  single.problems.push_back(problem);
+  std::vector<double> u;
+  impl_->score(single, u);
+  out.assign(1 + u.size(), 0.0);
+  double top = 0;
+  for (double x : u) top = std::max(top, x);
+  double total = out[0] = std::exp(-top);
+  for (size_t b = 0; b < u.size(); ++b) total += out[1 + b] = std::exp(u[b] - top);
+  for (double& x : out) x /= total;
+}
+
+namespace {
+
+Registrar<ChoiceModelFactory> registrar(
+    "neural", [](const nlohmann::json& spec, const std::string& path, const ChoiceModelContext& context) {
+      SpecReader reader(spec, path, {"type", "path", "device"});
+      std::string file = reader.text("path");
+      std::string device = reader.choice_or("device", "cpu", {"auto", "cpu", "cuda"});
+      std::filesystem::path resolved(file);
+      if (resolved.is_relative() && !context.scenario_dir.empty()) resolved = std::filesystem::path(context.scenario_dir) / resolved;
+      try {
+        return std::make_unique<NeuralChoice>(resolved.string(), *context.catalog, context.threads, device);
+      } catch (const SpecError& e) {
+        throw SpecError(child_path(path, "path"), e.describe());
+      }
+    });
+
+}  // namespace
+}  // namespace bundlesim
