@@ -38,7 +38,8 @@ const std::vector<double>& TrueDemand::values(int segment) {
     for (ItemIndex i = 0; i < n; ++i) {
       // One stream per (draw, item): an item's value in a draw does not depend on which other
       // items a menu considers.
-      PolicyStream stream(seed_, arm_, PolicyPurpose::kOracle, static_cast<uint64_t>(segment) << 40 | static_cast<uint64_t>(m) * n + i);
+      uint64_t key = static_cast<uint64_t>(segment) << 40 | (static_cast<uint64_t>(m) * n + i);
+      PolicyStream stream(seed_, arm_, PolicyPurpose::kOracle, key);
       v[static_cast<size_t>(m) * n + i] = s.valuation_of(i).sample(stream, catalog_.item(i).price);
     }
   }
