@@ -194,6 +194,9 @@ DecisionLog read_decision_log(const std::string& path) {
     ++line;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (text.rfind("# ", 0) != 0) {
+      if (!have_format) {
+        throw DecisionLogError(fmt::format("{}: not a bundlesim event log (it starts with no `# format:` line)", path));
+      }
       if (text != kColumns) {
         throw DecisionLogError(fmt::format("{}: line {}: expected the column header \"{}\", got \"{}\"", path,
                                            line, kColumns, text.substr(0, 200)));

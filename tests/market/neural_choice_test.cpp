@@ -268,3 +268,46 @@ TEST_CASE("the sidecar records features, catalog, metrics and the LibTorch versi
   // A trained model beats picking uniformly among the options.
   CHECK(s["training"]["validation_log_loss"].get<double>() < s["training"]["null_log_loss"].get<double>());
 }
+
+TEST_CASE("the command line: run --log-events, train, run --neural") {
+  TempDir dir;
+  // A short fidelity run: log it, train on it, simulate with the model.
+  std::string text = read_text(testing::scenario_path("fidelity.json"));
+  nlohmann::json spec = nlohmann::json::parse(text);
+  spec["horizon_days"] = 0.5;
+  write_text(dir.file("short.json"), spec.dump(1));
+  auto r = testing::run_bundlesim("run " + dir.file("short.json") + " --quiet --out " + dir.file("r.sqlite") +
+                                  " --log-events " + dir.file("events.csv"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("events: " + dir.file("events.csv") + " (") != std::string::npos);
+
+  r = testing::run_bundlesim("train --logs " + dir.file("events.csv") + " --out " + dir.file("m.pt") +
+                             " --epochs 2 --hidden 8");
+  REQUIRE(r.exit_code == 0);
+  for (const char* line : {"held-out log-loss", "AUC of purchase", "calibration error", "training speed",
+                           "epoch   1  train log-loss", "model: "}) {
+    CAPTURE(line);
+    CHECK(r.output.find(line) != std::string::npos);
+  }
+  CHECK(r.output.find("\r") == std::string::npos);  // no progress bar when output is not a terminal
+  CHECK(std::filesystem::exists(dir.file("m.pt.json")));
+
+  r = testing::run_bundlesim("run " + dir.file("short.json") + " --quiet --out " + dir.file("r.sqlite") +
+                             " --neural " + dir.file("m.pt"));
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("kits-10") != std::string::npos);
+
+  // Bad input: exit 2 with the file named.
+  write_text(dir.file("bad.csv"), "decision,arm\n");
+  r = testing::run_bundlesim("train --logs " + dir.file("bad.csv") + " --out " + dir.file("x.pt"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("bad.csv: not a bundlesim event log") != std::string::npos);
+  r = testing::run_bundlesim("train --logs " + dir.file("events.csv"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("--out MODEL.pt is required") != std::string::npos);
+  r = testing::run_bundlesim("train --logs " + dir.file("events.csv") + " --out " + dir.file("x.pt") +
+                             " --arm nope");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("has no arm \"nope\"; its arms: random-offers, control, kits-10, pure-kits-20") !=
+        std::string::npos);
+}
