@@ -11,7 +11,10 @@ OpeRounds logged_rounds(const BanditLog& log, const ActionDistribution& target) 
   r.reward = log.reward;
   r.propensity = log.propensity;
   r.target_probability.resize(log.rounds());
-  for (size_t i = 0; i < log.rounds(); ++i) r.target_probability[i] = target.probability_of(i, log.action[i]);
+  for (size_t i = 0; i < log.rounds(); ++i) {
+    r.target_probability[i] =
+        target.logged_probability.empty() ? target.probability_of(i, log.action[i]) : target.logged_probability[i];
+  }
   return r;
 }
 

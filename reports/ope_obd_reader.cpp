@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 #include <fmt/format.h>
@@ -223,6 +224,12 @@ BanditLog read_obd_log(const std::string& path) {
 }
 
 BanditLog read_bandit_log(const std::string& path, const std::string& arm) {
+  // A simulator log starts with `# format: {"name":"bundlesim event log",...}`.
+  if (!fs::is_directory(path)) {
+    std::ifstream in(path, std::ios::binary);
+    std::string first;
+    if (in && std::getline(in, first) && first.rfind("# ", 0) == 0) return read_simulator_log(path, arm);
+  }
   if (!arm.empty()) {
     throw LogError(path, fmt::format("--arm {}: only simulator logs have arms; this is an Open Bandit Dataset file", arm));
   }

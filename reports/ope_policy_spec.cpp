@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "market/spec_reader.h"
+#include "reports/ope_sim_log.h"
 
 namespace bundlesim {
 
@@ -28,6 +29,7 @@ std::string EvaluationPolicySpec::describe(const BanditLog& log) const {
                          action < static_cast<int>(log.action_names.size()) ? log.action_names[action]
                                                                             : fmt::format("action {}", action));
     case Type::kSoftmax: return fmt::format("softmax of {}* at temperature {}", score_prefix, temperature);
+    case Type::kRegistered: return fmt::format("registered policy {} {}", policy, params.is_null() ? "{}" : params.dump());
   }
   return "";
 }
@@ -58,9 +60,16 @@ EvaluationPolicySpec parse_evaluation_policy(const nlohmann::json& spec, const s
     p.score_prefix = r.text("score_prefix");
     if (p.score_prefix.empty()) r.fail("score_prefix", "must not be empty");
     p.temperature = r.number_or("temperature", 1.0, Range::positive());
+  } else if (type == "policy") {
+    SpecReader r(spec, path, {"type", "description", "policy", "params", "seed"});
+    r.text_or("description", "");
+    p.type = EvaluationPolicySpec::Type::kRegistered;
+    p.policy = r.text("policy");
+    if (const nlohmann::json* params = r.raw_optional("params")) p.params = *params;
+    p.seed = static_cast<uint64_t>(r.integer_or("seed", 1, 0, int64_t{1} << 53));
   } else {
-    std::vector<std::string> types = {"uniform", "fixed", "softmax"};
-    throw SpecError(child_path(path, "type"), fmt::format("unknown policy type \"{}\"{}; known: uniform, fixed, softmax",
+    std::vector<std::string> types = {"uniform", "fixed", "softmax", "policy"};
+    throw SpecError(child_path(path, "type"), fmt::format("unknown policy type \"{}\"{}; known: uniform, fixed, softmax, policy",
                                                           type, suggestion(type, types)));
   }
   return p;
@@ -87,13 +96,35 @@ EvaluationPolicySpec load_evaluation_policy(const std::string& file) {
   }
 }
 
-ActionDistribution action_distribution(const EvaluationPolicySpec& spec, const BanditLog& log) {
+ActionDistribution action_distribution(const EvaluationPolicySpec& spec, BanditLog& log) {
   const std::string where = spec.file.empty() ? "policy" : spec.file;
   const size_t n = log.rounds();
   const int k = log.actions;
+  if (spec.type == EvaluationPolicySpec::Type::kRegistered) {
+    if (!log.simulator) {
+      throw ScenarioError(where, fmt::format("/type: \"policy\" evaluates a registered bundle policy on a simulator "
+                                             "decision log; {} is a {} log (use uniform, fixed or softmax)",
+                                             log.source, log.format));
+    }
+    try {
+      return score_registered_policy(spec.policy, spec.params, "", spec.seed, log);
+    } catch (const SpecError& e) {
+      throw ScenarioError(where, e.describe());
+    }
+  }
+  if (log.simulator) {
+    throw ScenarioError(where, fmt::format("/type: {} policies choose among items; {} is a simulator decision log, "
+                                           "whose actions are offers: use {{\"type\": \"policy\", \"policy\": NAME, "
+                                           "\"params\": {{...}}}}",
+                                           spec.type == EvaluationPolicySpec::Type::kUniform ? "uniform"
+                                           : spec.type == EvaluationPolicySpec::Type::kFixed ? "fixed"
+                                                                                             : "softmax",
+                                           log.source));
+  }
   ActionDistribution d;
   d.offset.reserve(n + 1);
   switch (spec.type) {
+    case EvaluationPolicySpec::Type::kRegistered: break;  // handled above
     case EvaluationPolicySpec::Type::kUniform:
       d.action.reserve(n * k);
       d.probability.assign(n * k, 1.0 / k);

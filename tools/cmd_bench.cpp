@@ -15,7 +15,7 @@ namespace bundlesim {
 
 int bench_command(const Args& args) {
   for (const std::string& a : args) {
-    if (a == "--ope" || a.rfind("--ope=", 0) == 0) return bench_ope_command(args);  // cmd_bench_ope.cpp
+    if (a == "--ope" || a.rfind("--ope=", 0) == 0 || a == "--ope-sim") return bench_ope_command(args);  // cmd_bench_ope.cpp
     if (a == "--neural" || a.rfind("--neural=", 0) == 0) return bench_neural_command(args);  // cmd_bench_neural.cpp
   }
   if (wants_help(args)) {
@@ -26,7 +26,8 @@ Simulates SCENARIO (default: scenarios/quickstart.json) with about N new shopper
 stretched to fit N, so the shop looks the same every day; peak memory at 10^6 and 10^7 shoppers
 should then be the same (nothing is kept per past shopper).
 
-`bundlesim bench --ope LOGS --help` times offline policy evaluation on a log.
+`bundlesim bench --ope LOGS --help` times offline policy evaluation on a log; `bench --ope-sim`
+prints its error table against the simulator's ground truth.
 `bundlesim bench --neural MODEL.pt --help` benchmarks a trained neural choice model.
 )", stdout);
     return kExitOk;

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "reports/ope_evaluation.h"
+#include "reports/ope_sim_log.h"
 #include "tools/command_line.h"
 #include "tools/commands.h"
 
@@ -19,16 +20,21 @@ namespace bundlesim {
 namespace {
 
 constexpr const char* kOpeHelp = R"(usage: bundlesim ope --logs LOGS --policy POLICY_SPEC.json [--estimators LIST]
-                     [--bootstrap N] [--seed S] [--switch-tau T] [--epochs N] [--json]
+                     [--bootstrap N] [--seed S] [--switch-tau T] [--epochs N] [--arm NAME] [--json]
 
 Estimates the value (mean reward per round) that the policy in POLICY_SPEC.json would have earned
 on the logged rounds, from the logs alone.
 
-  --logs LOGS         an Open Bandit Dataset campaign file (random/men/men.csv) or its folder
-  --policy FILE       the evaluation policy:
+  --logs LOGS         an Open Bandit Dataset campaign file (random/men/men.csv) or its folder,
+                      or a simulator decision log (`bundlesim run --log-events`)
+  --policy FILE       the evaluation policy; on Open Bandit Dataset logs:
                         {"type": "uniform"}
                         {"type": "fixed", "action": K}       always item K, in every position
                         {"type": "softmax", "score_prefix": "user-item_affinity_", "temperature": T}
+                      on simulator logs, a registered policy in scoring mode:
+                        {"type": "policy", "policy": NAME, "params": {...}}
+  --arm NAME          the simulator log's arm whose decisions to use (default: its only arm,
+                      or its only randomised one)
   --estimators LIST   comma-separated, from dm,ipw,snipw,dr,sndr,switch-dr (default: all)
   --bootstrap N       resamples for the 95% percentile intervals (default 200; 0: none)
   --seed S            seed of the resamples and of the reward model (default 1)
@@ -51,7 +57,7 @@ int ope_command(const Args& args) {
     std::fputs(kOpeHelp, stdout);
     return kExitOk;
   }
-  CommandLine cl(args, {"logs", "policy", "estimators", "bootstrap", "seed", "switch-tau", "epochs"}, {"json"});
+  CommandLine cl(args, {"logs", "policy", "estimators", "bootstrap", "seed", "switch-tau", "epochs", "arm"}, {"json"});
   cl.expect_positionals(0, 0, "");
   auto logs = cl.option("logs");
   auto policy_file = cl.option("policy");
@@ -77,7 +83,7 @@ int ope_command(const Args& args) {
   // The policy first: a typo in it should not wait for a large log to be read.
   EvaluationPolicySpec spec = load_evaluation_policy(*policy_file);
   auto start = std::chrono::steady_clock::now();
-  BanditLog log = read_bandit_log(*logs);
+  BanditLog log = read_bandit_log(*logs, cl.option("arm").value_or(""));
   double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ActionDistribution target = action_distribution(spec, log);
   OfflineEvaluation evaluation = evaluate_offline(log, target, estimators, options, model_options);
@@ -129,6 +135,7 @@ int ope_command(const Args& args) {
   text += fmt::format("logs          {} ({}): {} rounds, {} actions, {} positions, logged mean reward {}\n", log.source,
                       log.format == "obd" ? "Open Bandit Dataset" : log.format, log.rounds(), log.actions,
                       log.positions, number(mean_reward));
+  if (log.simulator) text += fmt::format("logging arm   {} (policy {})\n", log.simulator->arm, log.simulator->policy);
   text += fmt::format("policy        {} ({})\n", spec.describe(log), *policy_file);
   if (evaluation.model_fitted) {
     text += fmt::format("reward model  {}-unit network, {} loss {:.4g} after {} epochs ({:.2f} s)\n",

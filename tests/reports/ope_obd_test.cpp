@@ -34,7 +34,7 @@ std::string obd(const std::string& relative) {
 
 void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-OpeResult weighted_estimates(const BanditLog& log, const nlohmann::json& spec) {
+OpeResult weighted_estimates(BanditLog& log, const nlohmann::json& spec) {
   ActionDistribution d = action_distribution(parse_evaluation_policy(spec, ""), log);
   OpeOptions options;
   options.bootstrap = 0;
@@ -155,7 +155,7 @@ TEST_CASE("evaluation-policy specs: errors name the JSON path") {
     }
     return std::string("no error");
   };
-  CHECK(error({{"type", "unifrom"}}) == "/type: unknown policy type \"unifrom\" (did you mean `uniform`?); known: uniform, fixed, softmax");
+  CHECK(error({{"type", "unifrom"}}) == "/type: unknown policy type \"unifrom\" (did you mean `uniform`?); known: uniform, fixed, softmax, policy");
   CHECK(error({{"type", "fixed"}}) == "/: missing required key `action`");
   CHECK(error({{"type", "fixed"}, {"action", -1}}) == "/action: must be in [0, 1073741824], got -1");
   CHECK(error({{"type", "fixed"}, {"action", 1}, {"temperature", 1}}).find("/temperature: unknown key") == 0);
