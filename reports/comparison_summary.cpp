@@ -55,18 +55,6 @@ std::string change(double x, Unit unit, const std::string& currency) {
 
 std::string percent(double x) { return std::isfinite(x) ? fmt::format("{:+.2f}%", 100 * x) : "n/a"; }
 
-size_t display_width(const std::string& s) {
-  size_t shown = 0;
-  for (unsigned char c : s) shown += (c & 0xC0) != 0x80;
-  return shown;
-}
-
-std::string pad(const std::string& s, size_t width, bool right) {
-  size_t shown = display_width(s);
-  std::string fill(width > shown ? width - shown : 0, ' ');
-  return right ? fill + s : s + fill;
-}
-
 std::string p_text(double p) {
   if (!std::isfinite(p)) return "n/a";
   if (p < 1e-4) return "<0.0001";

@@ -19,6 +19,8 @@ std::string thousands(int64_t n) {
 // JSON has no NaN: a metric without a value is null.
 nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
 
+}  // namespace
+
 // Characters shown, counting a UTF-8 sequence (a currency symbol) as one.
 size_t display_width(const std::string& s) {
   size_t shown = 0;
@@ -31,8 +33,6 @@ std::string pad(const std::string& s, size_t width, bool right) {
   std::string fill(width > shown ? width - shown : 0, ' ');
   return right ? fill + s : s + fill;
 }
-
-}  // namespace
 
 std::string format_money(double value, const std::string& currency) {
   if (!std::isfinite(value)) return "n/a";

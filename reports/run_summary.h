@@ -21,6 +21,11 @@ std::string format_money(double value, const std::string& currency);
 // A metric's value in its unit: "3.42%", "$12.34", "1,234", "n/a" for NaN.
 std::string format_metric(const Metric& metric, const std::string& currency);
 
+// Characters shown on a terminal, counting a UTF-8 sequence (a currency symbol) as one.
+size_t display_width(const std::string& s);
+// `s` padded with spaces to `width` shown characters, on the left when `right` (right-aligned).
+std::string pad(const std::string& s, size_t width, bool right);
+
 std::string summary_table(const std::string& scenario_name, const RunResult& result,
                           const std::vector<ArmMetrics>& arms, const SummaryStyle& style);
 nlohmann::json summary_json(const std::string& scenario_name, const RunResult& result,
