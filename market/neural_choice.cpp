@@ -63,6 +63,21 @@ struct NeuralChoice::Impl {
     return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
   }
 
+  static constexpr int kTowerBlock = 256;
+  std::vector<float> tower_rows;  // the context tower's output, count x d
+
+  // The context tower for decisions [begin, end) into tower_rows.
+  void tower_pass(int begin, int end) {
+    torch::InferenceMode inference;
+    const int n = end - begin;
+    torch::Tensor inputs =
+        torch::from_blob(context_inputs.data() + static_cast<size_t>(begin) * (d + 1), {n, d + 1}, torch::kFloat32);
+    torch::Tensor segment = torch::from_blob(segment_ids.data() + begin, {n}, torch::kInt64);
+    if (!device.is_cpu()) inputs = inputs.to(device), segment = segment.to(device);
+    torch::Tensor out = torch::from_blob(tower_rows.data() + static_cast<size_t>(begin) * d, {n, d}, torch::kFloat32);
+    out.copy_(net->context(inputs, segment));
+  }
+
   // Utilities of every basket of `batch`, in batch order: the context tower for all decisions in
   // one forward pass, then each decision's baskets on the host (double accumulation).
   void score(const ChoiceBatch& batch, std::vector<double>& out) {
@@ -88,15 +103,20 @@ struct NeuralChoice::Impl {
       }
       z[d] = static_cast<float>(problem.item_count) / kMaxConsideredItems;
     }
-    torch::Tensor tower;
-    {
-      torch::InferenceMode inference;
-      torch::Tensor inputs = torch::from_blob(context_inputs.data(), {count, d + 1}, torch::kFloat32);
-      torch::Tensor segment = torch::from_blob(segment_ids.data(), {count}, torch::kInt64);
-      if (!device.is_cpu()) inputs = inputs.to(device), segment = segment.to(device);
-      tower = net->context(inputs, segment).to(torch::kCPU).contiguous();
+    tower_rows.resize(static_cast<size_t>(count) * d);
+    if (!device.is_cpu()) {
+      tower_pass(0, count);
+    } else {
+      // Fixed blocks of rows, shared out among the threads: each thread runs the whole tower on its
+      // blocks with LibTorch and OpenBLAS single-threaded (no nested pools to spin against each
+      // other), and a row's figures never depend on the thread count (same block shapes always).
+      const int blocks = (count + kTowerBlock - 1) / kTowerBlock;
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1 && blocks > 1)
+      for (int block = 0; block < blocks; ++block) {
+        tower_pass(block * kTowerBlock, std::min(count, (block + 1) * kTowerBlock));
+      }
     }
-    const float* rows = tower.data_ptr<float>();
+    const float* rows = tower_rows.data();
     const int width = d;
     for_each_problem(count, threads, [&](int p) {
       const ChoiceProblem& problem = batch.problems[p];
@@ -167,7 +187,9 @@ NeuralChoice::NeuralChoice(const std::string& model_path, const Catalog& catalog
   m.device = torch::Device(resolved);
   m.net->to(m.device);
   m.net->eval();
-  set_neural_threads(m.threads);
+  // score() shares blocks of the batch out among m.threads threads itself; LibTorch and OpenBLAS
+  // run single-threaded inside them.
+  set_neural_threads(1);
 }
 
 NeuralChoice::~NeuralChoice() = default;
