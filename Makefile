@@ -22,6 +22,7 @@ test: build
 bench: build
 	./$(BUILD)/bundlesim bench --shoppers 1000000
 	./$(BUILD)/bundlesim bench --shoppers 10000000
+	./$(BUILD)/bundlesim bench --neural fresh --threads $(JOBS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,4 +1,6 @@
-// `bundlesim bench --neural MODEL.pt`: the speed of the `neural` choice model. Two figures:
+// `bundlesim bench --neural MODEL.pt | fresh`: the speed of the `neural` choice model. Figures:
+//   training:   (with `fresh`) decisions per second of training a new model on the scenario's own
+//               decisions, forward and backward;
 //   model:      decisions per second of NeuralChoice::choose alone, on full batches of real menus
 //               (collected from the scenario under its own choice model), i.e. the batched forward
 //               pass plus sampling;
@@ -10,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -17,23 +20,30 @@
 #include "sim/experiment.h"
 #include "tools/command_line.h"
 #include "tools/commands.h"
+#include "tools/scratch_dir.h"
 
 namespace bundlesim {
 namespace {
 
-constexpr const char* kHelp = R"(usage: bundlesim bench --neural MODEL.pt [SCENARIO.json] [options]
+constexpr const char* kHelp = R"(usage: bundlesim bench --neural MODEL.pt|fresh [SCENARIO.json] [options]
 
 Measures the neural choice model: decisions per second of its batched forward pass on real
 menus of SCENARIO (default: scenarios/fidelity.json; its catalog must be the model's), then of
-a whole simulation driven by it.
+a whole simulation driven by it. `--neural fresh` first trains a new model on decisions of
+SCENARIO (timing the training too), by default with a context tower of about 100 kFLOP per
+decision; it is deleted afterwards.
 
 options:
-  --threads N      LibTorch and OpenBLAS threads (default 1)
+  --threads N      CPU threads (default 1)
   --batch N        decisions per forward pass (default 2048, the engine's batch)
   --seconds S      time to spend on the model-only measurement (default 3)
   --shoppers N     shoppers of the simulation measurement (default 200000; 0 skips it)
   --device D       cpu, cuda or auto (default cpu)
+  --hidden N       with fresh: width of the tower's hidden layers (default 208, ~100 kFLOP)
+  --epochs N       with fresh: training epochs (default 2)
 )";
+
+constexpr int kFreshHidden = 208;  // 2 x (17 x 208 + 208 x 208 + 208 x 16) = 100 kFLOP per decision
 
 // Copies problem p of `from` (with its menu) to the end of `to`.
 void append_problem(const ChoiceBatch& from, int p, ChoiceBatch& to) {
@@ -56,9 +66,13 @@ int bench_neural_command(const Args& args) {
     std::fputs(kHelp, stdout);
     return kExitOk;
   }
-  CommandLine cl(args, {"neural", "threads", "batch", "seconds", "shoppers", "device"}, {});
+  CommandLine cl(args, {"neural", "threads", "batch", "seconds", "shoppers", "device", "hidden", "epochs"}, {});
   cl.expect_positionals(0, 1, "SCENARIO.json");
-  const std::string model_path = *cl.option("neural");
+  std::string model_path = *cl.option("neural");
+  const bool fresh = model_path == "fresh";
+  if (!fresh && (cl.option("hidden") || cl.option("epochs"))) throw UsageError("--hidden and --epochs go with --neural fresh");
+  const int hidden = static_cast<int>(cl.integer("hidden", 1, 4096).value_or(kFreshHidden));
+  const int epochs = static_cast<int>(cl.integer("epochs", 1, 1000).value_or(2));
   std::string file = cl.positionals().empty()
                          ? std::string(BUNDLESIM_SOURCE_DIR) + "/scenarios/fidelity.json"
                          : cl.positionals()[0];
@@ -69,16 +83,27 @@ int bench_neural_command(const Args& args) {
   const std::string device = cl.option("device").value_or("cpu");
   Scenario scenario = load_scenario(file);
 
-  // Real menus: a short run under the scenario's own model, every decision copied.
+  // Real menus: a short run under the scenario's own model, every decision copied: the first
+  // pool_size into full batches for scoring, and (for fresh) all of them, with their choices and
+  // shoppers, to train on.
   const int pool_size = std::max(batch_size, 16384);
+  const int train_size = fresh ? 65536 : 0;
   std::vector<ChoiceBatch> batches(1);
+  ChoiceBatch train_menus;
+  std::vector<int> train_chosen;
+  NeuralTrainingData data;
   int collected = 0;
   {
     Scenario collect = scenario;
     collect.arrivals.shoppers_per_day = 400000;
-    collect.horizon_days = 2.0 * pool_size / collect.arrivals.shoppers_per_day;
+    collect.horizon_days = 2.0 * std::max(pool_size, train_size) / collect.arrivals.shoppers_per_day;
     RunOptions options;
     options.on_decision = [&](const DecisionRecord& r) {
+      if (static_cast<int>(train_chosen.size()) < train_size) {
+        append_problem(*r.batch, r.problem, train_menus);
+        train_chosen.push_back(r.chosen);
+        data.groups.push_back(r.shopper);
+      }
       if (collected >= pool_size) return;
       if (batches.back().size() == batch_size) batches.emplace_back();
       append_problem(*r.batch, r.problem, batches.back());
@@ -88,6 +113,30 @@ int bench_neural_command(const Args& args) {
   }
   if (collected == 0) throw std::runtime_error(fmt::format("{}: the scenario made no decisions to score", file));
   if (batches.size() > 1 && batches.back().size() < batch_size) batches.pop_back();  // full batches only
+
+  std::optional<ScratchDir> scratch;
+  if (fresh) {
+    scratch.emplace("bench-neural");
+    model_path = scratch->file("fresh.pt");
+    data.catalog = &scenario.catalog;
+    for (const Segment& segment : scenario.population.segments()) data.segments.push_back(segment.name);
+    data.menus = &train_menus;
+    data.chosen = &train_chosen;
+    data.source = file + " (bench --neural fresh)";
+    NeuralTrainOptions train;
+    train.epochs = epochs;
+    train.patience = epochs;  // the time of every epoch asked for
+    train.device = device;
+    train.threads = threads;
+    train.architecture.hidden = hidden;
+    NeuralMetrics m = train_neural_choice(data, train, model_path);
+    std::printf("%s", fmt::format("training      {:.0f} decisions/s ({} decisions, {} epochs, {:.2f} s, "
+                                  "held-out log-loss {:.4f})\n",
+                                  m.samples_per_second, train_chosen.size(), m.epochs_run, m.seconds,
+                                  m.validation_log_loss)
+                          .c_str());
+    std::fflush(stdout);
+  }
 
   NeuralChoice model(model_path, scenario.catalog, threads, device);
   int64_t decisions = 0, baskets = 0;
@@ -118,7 +167,8 @@ int bench_neural_command(const Args& args) {
                                 "batch         {} decisions, {:.1f} options each\n"
                                 "network       {:.1f} kFLOP per decision\n"
                                 "model only    {:.0f} decisions/s ({:.1f} GFLOP/s)\n",
-                                model_path, scenario.name, device, threads, batch_size,
+                                fresh ? fmt::format("fresh (trained here, hidden {})", hidden) : model_path,
+                                scenario.name, device, threads, batch_size,
                                 static_cast<double>(baskets) / static_cast<double>(decisions), per_decision / 1e3,
                                 decisions / elapsed, decisions * per_decision / elapsed / 1e9)
                         .c_str());

@@ -1,13 +1,10 @@
 // `bundlesim bench --ope LOGS`: how long offline evaluation takes: reading the log, fitting the
 // reward model, and all six estimators with their bootstrap intervals.
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -15,6 +12,7 @@
 #include "reports/ope_ground_truth.h"
 #include "tools/command_line.h"
 #include "tools/commands.h"
+#include "tools/scratch_dir.h"
 
 namespace bundlesim {
 
@@ -39,8 +37,8 @@ int ground_truth_table(const CommandLine& cl) {
   options.bootstrap = static_cast<int>(cl.integer("bootstrap", 0, 1000000).value_or(200));
   auto start = std::chrono::steady_clock::now();
   std::vector<GroundTruthTarget> targets = ground_truth_targets(truth_shoppers, 1000003);
-  std::string dir = (std::filesystem::temp_directory_path() / fmt::format("bundlesim-ope-sim-{}", ::getpid())).string();
-  std::filesystem::create_directories(dir);
+  ScratchDir scratch("ope-sim");
+  const std::string dir = scratch.path();
   const std::vector<OpeEstimator> estimators = all_estimators();
   // errors[target][estimator][seed], covered[target][estimator]
   std::vector<std::vector<std::vector<double>>> errors(targets.size(), std::vector<std::vector<double>>(estimators.size()));
@@ -66,7 +64,6 @@ int ground_truth_table(const CommandLine& cl) {
       }
     }
   }
-  std::filesystem::remove_all(dir);
   std::string text = fmt::format(
       "offline evaluation against the simulator's ground truth\n"
       "logging policy  random_offers (no offer 1/2, else a 2-item bundle at 10% or 20% off)\n"
