@@ -34,7 +34,8 @@ struct Range {
 
 // Renders a JSON value compactly for messages ("1.5", "\"abc\"", "[...]").
 std::string show_json(const nlohmann::json& value);
-// Edit distance between two keys (for "did you mean").
+// Edit distance between two keys, counting a swap of neighbouring letters as one edit (for "did
+// you mean").
 int edit_distance(const std::string& a, const std::string& b);
 // The JSON-pointer form of an object key appended to a path ("~" and "/" escaped).
 std::string child_path(const std::string& path, const std::string& key);

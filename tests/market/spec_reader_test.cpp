@@ -29,6 +29,12 @@ TEST_CASE("edit distance and suggestions for misspelt names") {
   CHECK(edit_distance("kitten", "sitting") == 3);
   CHECK(edit_distance("", "abc") == 3);
   CHECK(edit_distance("traffic", "traffic") == 0);
+  // A swap of neighbouring letters is one edit (plain Levenshtein counts two).
+  CHECK(edit_distance("mln", "mnl") == 1);
+  CHECK(edit_distance("trafifc", "traffic") == 1);
+  CHECK(edit_distance("ab", "ba") == 1);
+  CHECK(edit_distance("abc", "ca") == 3);  // a swapped pair is not edited again (2 for full Damerau)
+  CHECK(suggestion("mln", {"surplus", "mnl", "neural"}) == " (did you mean `mnl`?)");
   CHECK(suggestion("trafic", {"name", "policy", "traffic"}) == " (did you mean `traffic`?)");
   CHECK(suggestion("horizon_dayz", {"horizon_days", "seed"}) == " (did you mean `horizon_days`?)");
   // Nothing close: no suggestion rather than a wild guess.
