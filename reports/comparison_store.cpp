@@ -58,9 +58,12 @@ void write_comparisons(Database& db, int64_t run, const ComparisonSet& set) {
         .bind(17, static_cast<int64_t>(c.significant)).bind(18, c.variance_reduction).bind(19, set.alpha).run();
   }
   Statement warn = db.prepare("INSERT INTO warnings VALUES (?,?,?)");
-  if (set.srm.mismatch) warn.bind(1, run).bind(2, std::string("sample_ratio_mismatch")).bind(3, set.warnings.front()).run();
-  for (size_t k = set.srm.mismatch ? 1 : 0; k < set.warnings.size(); ++k) {
-    warn.bind(1, run).bind(2, std::string("comparison")).bind(3, set.warnings[k]).run();
+  // compare_run's order: the sample ratio mismatch, then the shared stock, then any others.
+  std::vector<std::string> kinds;
+  if (set.srm.mismatch) kinds.push_back("sample_ratio_mismatch");
+  if (set.shared_stock) kinds.push_back("shared_stock");
+  for (size_t k = 0; k < set.warnings.size(); ++k) {
+    warn.bind(1, run).bind(2, k < kinds.size() ? kinds[k] : std::string("comparison")).bind(3, set.warnings[k]).run();
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "reports/cuped.h"
 #include "reports/estimators.h"
+#include "reports/run_summary.h"
 
 namespace bundlesim {
 namespace {
@@ -205,8 +206,24 @@ ComparisonSet compare_run(const Scenario& scenario, const RunResult& result) {
     if (a < result.paired_differences.size()) s.paired_difference = result.paired_differences[a];
     arms.push_back(std::move(s));
   }
-  return compare_arms(arms, scenario.experiment.control_arm,
-                      scenario.experiment.design == ExperimentSpec::Design::kPaired, scenario.experiment.alpha);
+  ComparisonSet set = compare_arms(arms, scenario.experiment.control_arm,
+                                   scenario.experiment.design == ExperimentSpec::Design::kPaired,
+                                   scenario.experiment.alpha);
+  int64_t stockouts = 0, lost_sales = 0, visitors = 0;
+  for (const ArmTotals& arm : result.arms) {
+    stockouts += arm.stockouts;
+    lost_sales += arm.lost_sales;
+    visitors += arm.visitors.count();
+  }
+  if (!set.paired && arms.size() >= 2 && (stockouts > 0 || lost_sales > 0)) {
+    set.shared_stock = true;
+    set.warnings.push_back(fmt::format(
+        "the arms share one stock (design \"ab\") and it ran out ({} stock-outs, {} chosen baskets not filled, "
+        "over {} visitors): each arm's sales changed what the others could sell, so the differences include that "
+        "interference (design \"paired\" gives every arm its own stock)",
+        thousands(stockouts), thousands(lost_sales), thousands(visitors)));
+  }
+  return set;
 }
 
 }  // namespace bundlesim

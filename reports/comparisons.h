@@ -42,6 +42,10 @@ struct ComparisonSet {
   std::vector<Comparison> comparisons;
   SrmResult srm;                      // "ab" only (a paired run has every shopper in every arm)
   std::vector<std::string> warnings;  // for the summary and the report's `warnings` table
+  // Design "ab" with stock-outs: the arms drew on one stock, so each arm's sales changed what the
+  // others could sell, and the differences include that interference. Its warning follows the
+  // sample ratio mismatch's, when there is one.
+  bool shared_stock = false;
   const Comparison* find(const std::string& metric, const std::string& arm, bool cuped = false) const;
 };
 

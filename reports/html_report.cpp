@@ -91,7 +91,6 @@ std::string p_text(double p) {
   return p < 1e-4 ? "p<0.0001" : fmt::format("p={:.4f}", p);
 }
 
-std::string thousands(int64_t n) { return format_metric({"", MetricUnit::kCount, static_cast<double>(n), 0, 0}, ""); }
 
 // A number written so that it reads back exactly (for tests and scripts that check the page).
 std::string exact(double x) { return std::isfinite(x) ? fmt::format("{:.17g}", x) : "nan"; }

@@ -7,6 +7,12 @@
 namespace bundlesim {
 namespace {
 
+// JSON has no NaN: a metric without a value is null.
+nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+
+}  // namespace
+
+// Characters shown, counting a UTF-8 sequence (a currency symbol) as one.
 std::string thousands(int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n), out;
   for (size_t i = 0; i < digits.size(); ++i) {
@@ -16,12 +22,6 @@ std::string thousands(int64_t n) {
   return n < 0 ? "-" + out : out;
 }
 
-// JSON has no NaN: a metric without a value is null.
-nlohmann::json number_or_null(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
-
-}  // namespace
-
-// Characters shown, counting a UTF-8 sequence (a currency symbol) as one.
 size_t display_width(const std::string& s) {
   size_t shown = 0;
   for (unsigned char c : s) shown += (c & 0xC0) != 0x80;

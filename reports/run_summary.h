@@ -23,6 +23,8 @@ std::string format_metric(const Metric& metric, const std::string& currency);
 
 // Characters shown on a terminal, counting a UTF-8 sequence (a currency symbol) as one.
 size_t display_width(const std::string& s);
+// n with thousands separators: 1234567 -> "1,234,567".
+std::string thousands(int64_t n);
 // `s` padded with spaces to `width` shown characters, on the left when `right` (right-aligned).
 std::string pad(const std::string& s, size_t width, bool right);
 

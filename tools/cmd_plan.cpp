@@ -12,6 +12,7 @@
 #include "reports/comparisons.h"
 #include "reports/cuped.h"
 #include "reports/power.h"
+#include "reports/run_summary.h"
 #include "tools/command_line.h"
 #include "tools/commands.h"
 #include "tools/progress_bar.h"
@@ -56,14 +57,9 @@ double parse_mde(const std::string& text) {
   return v;
 }
 
-std::string thousands(double x) {
-  if (!std::isfinite(x)) return "n/a";
-  std::string digits = fmt::format("{:.0f}", std::ceil(x)), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
+// A visitor count, rounded up; "n/a" when there is none.
+std::string visitors_text(double x) {
+  return std::isfinite(x) && x < 9e18 ? thousands(static_cast<int64_t>(std::ceil(x))) : "n/a";
 }
 
 }  // namespace
@@ -134,7 +130,7 @@ int plan_command(const Args& args) {
     double total_ab = visitors_per_arm(n * (ab.control_variance / share_c + ab.treatment_variance / share_t), delta,
                                        alpha, power);
     std::cout << fmt::format("  ab            {:>14} visitors per arm, {} in all at the scenario's traffic shares ({})\n",
-                             thousands(per_arm), thousands(total_ab), days(total_ab));
+                             visitors_text(per_arm), visitors_text(total_ab), days(total_ab));
     if (metric == "revenue_per_visitor" || metric == "margin_per_visitor") {
       int v = metric == "revenue_per_visitor" ? kRevenue : kMargin;
       VisitorMoments pooled = c;
@@ -145,7 +141,7 @@ int plan_command(const Args& args) {
         double cuped_per_arm = visitors_per_arm(ac.variance + at.variance, delta, alpha, power);
         double cuped_total = visitors_per_arm(ac.variance / share_c + at.variance / share_t, delta, alpha, power);
         std::cout << fmt::format("  ab + CUPED    {:>14} visitors per arm, {} in all ({}); variance x{:.2f} smaller\n",
-                                 thousands(cuped_per_arm), thousands(cuped_total), days(cuped_total),
+                                 visitors_text(cuped_per_arm), visitors_text(cuped_total), days(cuped_total),
                                  sigma2_ab / (ac.variance + at.variance));
       } else {
         std::cout << "  ab + CUPED    n/a: the scenario's segments have no pre_period_spend_mean\n";
@@ -156,7 +152,7 @@ int plan_command(const Args& args) {
       double sigma2_paired = n * (paired.control_variance + paired.treatment_variance - 2 * paired.covariance);
       double shoppers = visitors_per_arm(sigma2_paired, delta, alpha, power);
       std::cout << fmt::format("  paired        {:>14} shoppers, each through every arm ({}); variance x{:.2f} smaller than ab\n",
-                               thousands(shoppers), days(shoppers), sigma2_ab / sigma2_paired);
+                               visitors_text(shoppers), days(shoppers), sigma2_ab / sigma2_paired);
     }
   }
   std::cout << "\n(the variances are the pilot's: with the arms' real difference, not the one to detect)\n";

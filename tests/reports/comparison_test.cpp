@@ -133,6 +133,31 @@ TEST_CASE("several treatment arms: Holm-adjusted p-values and flags per comparis
   }
 }
 
+TEST_CASE("arms sharing a stock that runs out get a warning, in the set and in the report") {
+  // 1,000 shoppers, most of whom want b: 50 units of b run out early under "ab".
+  Scenario shared = parse(with(tiny_scenario(), "/catalog/items/1/stock", 50));
+  RunResult r = run(shared);
+  REQUIRE(r.arms[0].stockouts + r.arms[1].stockouts > 0);
+  ComparisonSet set = compare_run(shared, r);
+  CHECK(set.shared_stock);
+  REQUIRE(set.warnings.size() == 1);
+  CHECK(set.warnings[0].find("the arms share one stock (design \"ab\") and it ran out") == 0);
+  TempDir dir;
+  {
+    Database db(dir.file("w.sqlite"), Database::Mode::kReadWriteCreate);
+    write_comparisons(db, 1, set);
+  }
+  std::vector<StoredWarning> stored = read_warnings(dir.file("w.sqlite"), 1);
+  REQUIRE(stored.size() == 1);
+  CHECK(stored[0].kind == "shared_stock");
+  // Unlimited stock, or one stock per arm (paired): nothing to warn about.
+  CHECK(compare_run(parse(tiny_scenario()), run(parse(tiny_scenario()))).warnings.empty());
+  Scenario paired = parse(with(with(tiny_scenario(), "/catalog/items/1/stock", 50), "/experiment/design", "paired"));
+  ComparisonSet own = compare_run(paired, run(paired));
+  CHECK_FALSE(own.shared_stock);
+  CHECK(own.warnings.empty());
+}
+
 TEST_CASE("sample ratio mismatch: a warning in the set and in the report") {
   std::vector<ArmSample> arms(2);
   arms[0].name = "control", arms[1].name = "treatment";
