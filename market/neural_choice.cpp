@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "market/neural_network.h"
@@ -47,12 +48,17 @@ struct NeuralChoice::Impl {
   std::vector<double> list_prices;
   double price_scale = 1;
   int segments = 0;
+  std::vector<std::string> segment_names;
   int threads = 1;
   NeuralArchitecture architecture;
-  int d = 0, k = 0;  // item_dim, pair_dim
+  int d = 0, k = 0, classes = 1;  // item_dim, pair_dim, latent classes
   // Host copies of the item tables, row-major: the per-basket part is computed here, in C++.
   std::vector<float> context_embedding, item_embedding, pair_embedding, item_bias;
-  std::vector<double> list_weight, slope, bonus;  // per segment
+  // Per segment and class, [segments x classes]: the class's share pi_gk and its price response.
+  std::vector<double> share, list_weight, slope, bonus;
+  // o_k . e_i per item and class, [items x classes] (0 for class 0): the class's taste offset does
+  // not depend on the context, so it is one table lookup per item at simulation time.
+  std::vector<double> class_item;
   // Scratch for one batch; choose() is not reentrant.
   std::vector<float> context_inputs;
   std::vector<int64_t> segment_ids;
@@ -78,11 +84,12 @@ struct NeuralChoice::Impl {
     out.copy_(net->context(inputs, segment));
   }
 
-  // Utilities of every basket of `batch`, in batch order: the context tower for all decisions in
-  // one forward pass, then each decision's baskets on the host (double accumulation).
+  // Utilities of every basket of `batch` in every class, out[basket * classes + k] in batch order:
+  // the context tower for all decisions in one forward pass, then each decision's baskets on the
+  // host (double accumulation).
   void score(const ChoiceBatch& batch, std::vector<double>& out) {
     const int count = batch.size();
-    out.resize(batch.baskets.size());
+    out.resize(batch.baskets.size() * static_cast<size_t>(classes));
     if (count == 0) return;
     context_inputs.assign(static_cast<size_t>(count) * (d + 1), 0.0f);
     segment_ids.resize(count);
@@ -138,21 +145,48 @@ struct NeuralChoice::Impl {
           pair_term[i][l] = dot;
         }
       }
-      const double list_g = list_weight[problem.segment], slope_g = slope[problem.segment], bonus_g = bonus[problem.segment];
+      const int K = classes;
+      const double* list_g = list_weight.data() + static_cast<size_t>(problem.segment) * K;
+      const double* slope_g = slope.data() + static_cast<size_t>(problem.segment) * K;
+      const double* bonus_g = bonus.data() + static_cast<size_t>(problem.segment) * K;
       for (int b = 0; b < problem.basket_count; ++b) {
         const BasketOption& basket = batch.baskets[problem.basket_begin + b];
         double u = 0, list = 0;
+        double offset[neural::kMaxClasses] = {};
         for (uint32_t m = basket.items; m; m &= m - 1) {
           int i = __builtin_ctz(m);
           u += item_term[i];
           list += list_prices[items[i]];
           for (uint32_t r = basket.items & ((1u << i) - 1); r; r &= r - 1) u += pair_term[i][__builtin_ctz(r)];
+          const double* o = class_item.data() + static_cast<size_t>(items[i]) * K;
+          for (int c = 0; c < K; ++c) offset[c] += o[c];
         }
-        u += list_g * (list / price_scale) - slope_g * (basket.price / price_scale);
-        if (basket.bundle >= 0) u += bonus_g;
-        out[problem.basket_begin + b] = u;
+        double* row = out.data() + static_cast<size_t>(problem.basket_begin + b) * K;
+        for (int c = 0; c < K; ++c) {
+          double v = u + offset[c] + list_g[c] * (list / price_scale) - slope_g[c] * (basket.price / price_scale);
+          if (basket.bundle >= 0) v += bonus_g[c];
+          row[c] = v;
+        }
       }
     });
+  }
+
+  // The mixture's probabilities of one decision's options from its utilities u[basket * classes + k]:
+  // out[0] for nothing, out[1 + b] for basket b, P = sum_k pi_gk exp(u_bk) / (1 + sum_c exp(u_ck)).
+  void option_probabilities(const double* u, int basket_count, int segment, std::vector<double>& out) const {
+    const int K = classes;
+    const double* pi = share.data() + static_cast<size_t>(segment) * K;
+    out.assign(1 + basket_count, 0.0);
+    for (int c = 0; c < K; ++c) {
+      // Shifted by the class's largest utility (at least the outside option's 0) so no exp overflows.
+      double top = 0;
+      for (int b = 0; b < basket_count; ++b) top = std::max(top, u[b * K + c]);
+      double total = std::exp(-top);
+      for (int b = 0; b < basket_count; ++b) total += std::exp(u[b * K + c] - top);
+      const double weight = pi[c] / total;
+      out[0] += weight * std::exp(-top);
+      for (int b = 0; b < basket_count; ++b) out[1 + b] += weight * std::exp(u[b * K + c] - top);
+    }
   }
 };
 
@@ -165,9 +199,11 @@ NeuralChoice::NeuralChoice(const std::string& model_path, const Catalog& catalog
   m.net = std::move(loaded.net);
   m.price_scale = loaded.price_scale;
   m.segments = loaded.segments;
+  m.segment_names = std::move(loaded.segment_names);
   m.architecture = loaded.architecture;
   m.d = m.architecture.item_dim;
   m.k = neural::pair_dim(m.architecture);
+  m.classes = m.architecture.classes;
   m.threads = std::max(1, threads);
   for (const Item& item : catalog.items()) m.list_prices.push_back(item.price);
   m.context_embedding = Impl::host_copy(m.net->context_embedding->weight);
@@ -178,6 +214,31 @@ NeuralChoice::NeuralChoice(const std::string& model_path, const Catalog& catalog
   for (float stored : Impl::host_copy(m.net->segment_price)) m.slope.push_back(k * stored);
   for (float stored : Impl::host_copy(m.net->segment_list)) m.list_weight.push_back(k * stored);
   for (float stored : Impl::host_copy(m.net->segment_bonus)) m.bonus.push_back(k * stored);
+  {
+    torch::NoGradGuard no_grad;
+    for (float x : Impl::host_copy(torch::softmax(m.net->class_logit * neural::kClassLogitScale, 1))) m.share.push_back(x);
+  }
+  // Renormalised in double: the float softmax sums to 1 only to float rounding.
+  for (int g = 0; g < m.segments; ++g) {
+    double* pi = m.share.data() + static_cast<size_t>(g) * m.classes;
+    double total = 0;
+    for (int c = 0; c < m.classes; ++c) total += pi[c];
+    for (int c = 0; c < m.classes; ++c) pi[c] /= total;
+  }
+  const int items = catalog.size();
+  m.class_item.assign(static_cast<size_t>(items) * m.classes, 0.0);
+  if (m.classes > 1) {
+    std::vector<float> offsets = Impl::host_copy(m.net->class_taste);  // [classes - 1, d]
+    for (int i = 0; i < items; ++i) {
+      const float* e = m.item_embedding.data() + static_cast<size_t>(i) * m.d;
+      for (int c = 1; c < m.classes; ++c) {
+        const float* o = offsets.data() + static_cast<size_t>(c - 1) * m.d;
+        double dot = 0;
+        for (int j = 0; j < m.d; ++j) dot += static_cast<double>(o[j]) * e[j];
+        m.class_item[static_cast<size_t>(i) * m.classes + c] = dot;
+      }
+    }
+  }
   std::string resolved;
   try {
     resolved = resolve_neural_device(device);
@@ -202,9 +263,10 @@ double NeuralChoice::flops(const ChoiceBatch& batch) const {
   for (const ChoiceProblem& p : batch.problems) {
     total += p.item_count * (d + 2 * d) + p.item_count * (p.item_count - 1) / 2.0 * 2 * k;  // mean, t.e, q.q
   }
+  const double classes = impl_->classes;
   for (const BasketOption& b : batch.baskets) {
     double n = __builtin_popcount(b.items);
-    total += 2 * n + n * (n - 1) / 2 + 8;
+    total += 2 * n + n * (n - 1) / 2 + classes * (n + 8);
   }
   return total;
 }
@@ -221,24 +283,36 @@ void NeuralChoice::reference_utilities(const ChoiceBatch& batch, std::vector<dou
   out.assign(u.data_ptr<float>(), u.data_ptr<float>() + u.numel());
 }
 
+int NeuralChoice::classes() const { return impl_->classes; }
+
+double NeuralChoice::class_share(int segment, int k) const {
+  return impl_->share.at(static_cast<size_t>(segment) * impl_->classes + k);
+}
+
+const std::vector<std::string>& NeuralChoice::segment_names() const { return impl_->segment_names; }
+
 void NeuralChoice::choose(const ChoiceBatch& batch, std::vector<int>& chosen) const {
   std::vector<double>& u = impl_->utilities;
   impl_->score(batch, u);
+  const int K = impl_->classes;
   for_each_problem(batch.size(), impl_->threads, [&](int p) {
+    thread_local std::vector<double> probability;
     const ChoiceProblem& problem = batch.problems[p];
-    const double* v = u.data() + problem.basket_begin;
-    // Inverse-CDF draw with the problem's own uniform, as the mnl model does.
-    double top = 0;
-    for (int b = 0; b < problem.basket_count; ++b) top = std::max(top, v[b]);
-    double total = std::exp(-top);
-    for (int b = 0; b < problem.basket_count; ++b) total += std::exp(v[b] - top);
+    impl_->option_probabilities(u.data() + static_cast<size_t>(problem.basket_begin) * K, problem.basket_count,
+                                problem.segment, probability);
+    // Inverse-CDF draw with the problem's own uniform, as the mnl model does. The class is not drawn
+    // apart: training fitted each decision's probability as a mixture (a shopper's visits are not
+    // tied to one class there), so the simulation draws from that same mixture, and a paired design
+    // keeps its common random numbers (one uniform per decision, whatever the menu).
+    double total = 0;
+    for (double x : probability) total += x;
     double target = problem.uniform * total;
-    double cumulative = std::exp(-top);
+    double cumulative = probability[0];
     int pick = -1;
     if (target >= cumulative) {
       pick = problem.basket_count - 1;  // guards against rounding in the last step
       for (int b = 0; b < problem.basket_count; ++b) {
-        cumulative += std::exp(v[b] - top);
+        cumulative += probability[1 + b];
         if (target < cumulative) {
           pick = b;
           break;
@@ -263,11 +337,9 @@ void NeuralChoice::probabilities(const ChoiceBatch& batch, int p, std::vector<do
   single.problems.push_back(problem);
   std::vector<double> u;
   impl_->score(single, u);
-  out.assign(1 + u.size(), 0.0);
-  double top = 0;
-  for (double x : u) top = std::max(top, x);
-  double total = out[0] = std::exp(-top);
-  for (size_t b = 0; b < u.size(); ++b) total += out[1 + b] = std::exp(u[b] - top);
+  impl_->option_probabilities(u.data(), problem.basket_count, problem.segment, out);
+  double total = 0;
+  for (double x : out) total += x;
   for (double& x : out) x /= total;
 }
 
@@ -280,11 +352,13 @@ Registrar<ChoiceModelFactory> registrar(
       std::string device = reader.choice_or("device", "cpu", {"auto", "cpu", "cuda"});
       std::filesystem::path resolved(file);
       if (resolved.is_relative() && !context.scenario_dir.empty()) resolved = std::filesystem::path(context.scenario_dir) / resolved;
+      std::unique_ptr<NeuralChoice> model;
       try {
-        return std::make_unique<NeuralChoice>(resolved.string(), *context.catalog, context.threads, device);
+        model = std::make_unique<NeuralChoice>(resolved.string(), *context.catalog, context.threads, device);
       } catch (const SpecError& e) {
         throw SpecError(child_path(path, "path"), e.describe());
       }
+      return model;
     });
 
 }  // namespace

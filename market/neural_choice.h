@@ -1,8 +1,9 @@
 #pragma once
-// `neural`: a choice model learned from logs. It is a conditional logit with an outside option
-// (McFadden 1974) whose basket utilities come from a network over the shopper's segment, item
-// embeddings of the basket and of the whole menu, and offer features (price, list price, discount,
-// bundle membership): P(b) = exp(u_b) / (1 + sum_k exp(u_k)), P(nothing) = 1 / (1 + ...).
+// `neural`: a choice model learned from logs. It is a latent-class mixture of conditional logits
+// with an outside option (McFadden 1974; Train 2009, sec. 6.7) whose basket utilities come from a
+// network over the shopper's segment, item embeddings of the basket and of the whole menu, and
+// offer features (price, list price, bundle membership), with each class's own price response:
+// P(b) = sum_k pi_gk exp(u_bk) / (1 + sum_c exp(u_ck)), P(nothing) = sum_k pi_gk / (1 + ...).
 // docs/neural-model.md describes the features, the network, training and the file format.
 //
 // A model is two files: MODEL.pt (the weights, LibTorch serialisation) and MODEL.pt.json (the
@@ -31,6 +32,9 @@ namespace bundlesim {
 struct NeuralArchitecture {
   int item_dim = 16;  // width of the item embeddings and of the taste vector
   int hidden = 32;    // width of the context tower's two hidden layers
+  // Latent classes of shoppers within a segment, each with its own price response and taste
+  // offset (1: a plain conditional logit). See docs/neural-model.md for the measured choice.
+  int classes = 2;
 };
 
 // What training learns from: menus and choices (from an event log), and the catalog and segments
@@ -103,16 +107,22 @@ class NeuralChoice : public ChoiceModel {
   ~NeuralChoice() override;
 
   // Scores every basket of the batch in one forward pass, then draws each problem's choice from
-  // its own uniform. Deterministic given the batch.
+  // its own uniform (inverse CDF of the mixture's probabilities). Deterministic given the batch.
   void choose(const ChoiceBatch& batch, std::vector<int>& chosen) const override;
   void probabilities(const ChoiceBatch& batch, int p, std::vector<double>& out) const override;
-  // Utilities of every basket of the batch (the outside option's is 0), in batch order.
+  // Utilities of every basket of the batch in every latent class (the outside option's is 0):
+  // out[basket * classes() + k], baskets in batch order.
   void utilities(const ChoiceBatch& batch, std::vector<double>& out) const;
   // The same through the training code path (LibTorch end to end), for tests: it must agree with
   // utilities() up to float rounding.
   void reference_utilities(const ChoiceBatch& batch, std::vector<double>& out) const;
   // The sidecar as loaded.
   const nlohmann::json& sidecar() const;
+  // The number of latent classes and class k's share pi_gk in segment g.
+  int classes() const;
+  double class_share(int segment, int k) const;
+  // The segments the model was trained for, in index order.
+  const std::vector<std::string>& segment_names() const;
   // FLOPs (two per multiply-add) of scoring `batch`: the context tower per decision, the item terms
   // per considered item and the sums per basket.
   double flops(const ChoiceBatch& batch) const;

@@ -67,7 +67,8 @@ FeatureTensors to_tensors(Features& h, const torch::Device& device) {
   return t;
 }
 
-ChoiceNetImpl::ChoiceNetImpl(int items, int segments, const NeuralArchitecture& a) : item_dim(a.item_dim) {
+ChoiceNetImpl::ChoiceNetImpl(int items, int segments, const NeuralArchitecture& a)
+    : item_dim(a.item_dim), classes(a.classes) {
   context_embedding = register_module("context_embedding", torch::nn::Embedding(items, a.item_dim));
   segment_embedding = register_module("segment_embedding", torch::nn::Embedding(segments, a.hidden));
   item_embedding = register_module("item_embedding", torch::nn::Embedding(items, a.item_dim));
@@ -78,10 +79,16 @@ ChoiceNetImpl::ChoiceNetImpl(int items, int segments, const NeuralArchitecture& 
   layer3 = register_module("layer3", torch::nn::Linear(a.hidden, a.item_dim));
   // The slope starts at 1: a price of s costs one unit of utility. It is left unconstrained: a
   // softplus (to force it positive) saturates when early steps push it down, and then the model
-  // can't learn the price response back; the likelihood is concave in these four parameters.
-  segment_price = register_parameter("segment_price", torch::full({segments}, 1 / kSegmentParameterScale));
-  segment_list = register_parameter("segment_list", torch::zeros({segments}));
-  segment_bonus = register_parameter("segment_bonus", torch::zeros({segments}));
+  // can't learn the price response back; within a class the likelihood is concave in these
+  // parameters.
+  // Classes start apart in their list price weight (-0.25 .. 0.25 around 0): identical classes get
+  // identical gradients and would never separate.
+  torch::Tensor spread = classes > 1 ? torch::linspace(-0.25, 0.25, classes) : torch::zeros({1});
+  segment_price = register_parameter("segment_price", torch::full({segments, classes}, 1 / kSegmentParameterScale));
+  segment_list = register_parameter("segment_list", (spread / kSegmentParameterScale).repeat({segments, 1}));
+  segment_bonus = register_parameter("segment_bonus", torch::zeros({segments, classes}));
+  class_logit = register_parameter("class_logit", torch::zeros({segments, classes}));
+  if (classes > 1) class_taste = register_parameter("class_taste", torch::zeros({classes - 1, a.item_dim}));
   // Embeddings start small (N(0, 1) is the default) so that early steps are driven by prices.
   torch::NoGradGuard no_grad;
   for (torch::nn::Embedding* e : {&context_embedding, &segment_embedding, &item_embedding, &pair_embedding}) {
@@ -97,6 +104,10 @@ torch::Tensor ChoiceNetImpl::context(const torch::Tensor& inputs, const torch::T
   return layer3->forward(h);
 }
 
+torch::Tensor ChoiceNetImpl::log_class_shares(const torch::Tensor& segment) {
+  return torch::log_softmax(class_logit * kClassLogitScale, 1).index_select(0, segment);
+}
+
 torch::Tensor ChoiceNetImpl::forward(const FeatureTensors& f) {
   namespace F = torch::nn::functional;
   auto bag = [&](const torch::Tensor& weight) {
@@ -106,37 +117,53 @@ torch::Tensor ChoiceNetImpl::forward(const FeatureTensors& f) {
                                         F::EmbeddingBagFuncOptions().offsets(f.context_offsets).mode(torch::kMean));
   torch::Tensor taste = context(torch::cat({menu, f.context_count}, 1), f.segment).index_select(0, f.basket_problem);
   torch::Tensor segment = f.segment.index_select(0, f.basket_problem);
-  torch::Tensor items = (bag(item_embedding->weight) * taste).sum(1) + bag(item_bias->weight).squeeze(1);
+  torch::Tensor embedded = bag(item_embedding->weight);  // [baskets, item_dim]: sum of e_i over the basket
+  torch::Tensor items = (embedded * taste).sum(1) + bag(item_bias->weight).squeeze(1);
   torch::Tensor q = bag(pair_embedding->weight);
   torch::Tensor q_squares = bag(pair_embedding->weight.pow(2));
   torch::Tensor pairs = 0.5 * (q.pow(2).sum(1) - q_squares.sum(1));
   const double k = kSegmentParameterScale;
-  torch::Tensor slope = (segment_price * k).index_select(0, segment);
-  return items + pairs + (segment_list * k).index_select(0, segment) * f.basket_list - slope * f.basket_price +
-         (segment_bonus * k).index_select(0, segment) * f.basket_bundle;
+  auto per_class = [&](const torch::Tensor& parameter) { return (parameter * k).index_select(0, segment); };
+  torch::Tensor u = (items + pairs).unsqueeze(1) + per_class(segment_list) * f.basket_list.unsqueeze(1) -
+                    per_class(segment_price) * f.basket_price.unsqueeze(1) +
+                    per_class(segment_bonus) * f.basket_bundle.unsqueeze(1);
+  if (classes > 1) {
+    // Class 0 is the reference (o_0 = 0); the others add o_k . sum_{i in b} e_i.
+    torch::Tensor offsets = torch::cat({torch::zeros({embedded.size(0), 1}, embedded.options()),
+                                        embedded.matmul(class_taste.t())}, 1);
+    u = u + offsets;
+  }
+  return u;
 }
 
-torch::Tensor choice_log_likelihood(const torch::Tensor& u, const FeatureTensors& f, const torch::Tensor& chosen_flat,
-                                    int problems) {
-  // log Z_p = m_p + log(exp(-m_p) + sum_b exp(u_b - m_p)), m_p = max(0, max_b u_b) for stability.
-  // The shift needs no gradient; it is found on the host (scatter_reduce's amax is still "beta").
-  std::vector<float> host_top(problems, 0.0f);
+torch::Tensor choice_log_likelihood(const torch::Tensor& u, const torch::Tensor& log_shares, const FeatureTensors& f,
+                                    const torch::Tensor& chosen_flat, int problems) {
+  // Per class, log Z_pk = m_pk + log(exp(-m_pk) + sum_b exp(u_bk - m_pk)), m_pk = max(0, max_b u_bk)
+  // for stability. The shift needs no gradient; it is found on the host (scatter_reduce's amax is
+  // still "beta").
+  const int64_t classes = u.size(1);
+  std::vector<float> host_top(static_cast<size_t>(problems) * classes, 0.0f);
   {
     torch::Tensor values = u.detach().to(torch::kCPU).contiguous();
     torch::Tensor owners = f.basket_problem.to(torch::kCPU).contiguous();
     const float* v = values.data_ptr<float>();
     const int64_t* owner = owners.data_ptr<int64_t>();
-    for (int64_t b = 0; b < values.numel(); ++b) host_top[owner[b]] = std::max(host_top[owner[b]], v[b]);
+    for (int64_t b = 0; b < values.size(0); ++b) {
+      float* top = host_top.data() + owner[b] * classes;
+      for (int64_t c = 0; c < classes; ++c) top[c] = std::max(top[c], v[b * classes + c]);
+    }
   }
-  torch::Tensor top = torch::from_blob(host_top.data(), {problems}, torch::TensorOptions().dtype(torch::kFloat32))
+  torch::Tensor top = torch::from_blob(host_top.data(), {problems, classes}, torch::TensorOptions().dtype(torch::kFloat32))
                           .to(u.device())
                           .clone();  // host_top is local
   torch::Tensor shifted = (u - top.index_select(0, f.basket_problem)).exp();
   torch::Tensor total = torch::exp(-top).index_add(0, f.basket_problem, shifted);
   torch::Tensor log_z = top + total.log();
-  // The chosen utility: u[chosen], or the outside option's 0 (index `baskets` of the padded vector).
-  torch::Tensor padded = torch::cat({u, torch::zeros({1}, u.options())});
-  return padded.index_select(0, chosen_flat) - log_z;
+  // The chosen utility: u[chosen], or the outside option's 0 (row `baskets` of the padded matrix).
+  torch::Tensor padded = torch::cat({u, torch::zeros({1, classes}, u.options())});
+  torch::Tensor per_class = padded.index_select(0, chosen_flat) - log_z;  // log P_k(choice)
+  // log sum_k pi_k P_k(choice), by log-sum-exp.
+  return torch::logsumexp(per_class + log_shares, 1);
 }
 
 }  // namespace bundlesim::neural

@@ -45,8 +45,10 @@ json feature_spec(int items, int segments, double price_scale) {
           {"price_scale", price_scale},
           {"context", {"segment", "mean_context_embedding_of_considered_items", "considered_count/12"}},
           {"basket",
-           {"sum_of_item_terms(taste.item_embedding+item_bias)", "sum_of_pair_terms(pair_embedding.pair_embedding)",
-            "segment_weight*list_price/price_scale", "segment_slope*price/price_scale", "segment_bonus*holds_bundle"}}};
+           {"sum_of_item_terms((taste+class_taste).item_embedding+item_bias)",
+            "sum_of_pair_terms(pair_embedding.pair_embedding)", "segment_class_weight*list_price/price_scale",
+            "segment_class_slope*price/price_scale", "segment_class_bonus*holds_bundle"}},
+          {"choice", "latent_class_mixture(softmax(segment_class_logit))"}};
 }
 
 void save_model(const std::string& path, ChoiceNet& net, json sidecar) {
@@ -109,8 +111,12 @@ LoadedModel load_model(const std::string& path, const Catalog& catalog) {
     const json& features = s.at("features");
     int feature_version = features.at("version").get<int>();
     if (feature_version != kFeatureVersion) {
-      fail(sidecar_path, fmt::format("trained with feature specification version {}; this build computes version {}",
-                                     feature_version, kFeatureVersion));
+      fail(sidecar_path, fmt::format("trained with feature specification version {}; this build computes version {}{}",
+                                     feature_version, kFeatureVersion,
+                                     feature_version < kFeatureVersion
+                                         ? " (latent classes, docs/neural-model.md): train the model again with "
+                                           "`bundlesim train`"
+                                         : ""));
     }
     m.segments = features.at("segments").get<int>();
     m.price_scale = features.at("price_scale").get<double>();
@@ -144,7 +150,15 @@ LoadedModel load_model(const std::string& path, const Catalog& catalog) {
     }
     m.architecture.item_dim = s.at("architecture").at("item_dim").get<int>();
     m.architecture.hidden = s.at("architecture").at("hidden").get<int>();
-    if (m.architecture.item_dim < 1 || m.architecture.hidden < 1) fail(sidecar_path, "bad architecture");
+    m.architecture.classes = s.at("architecture").at("classes").get<int>();
+    if (m.architecture.item_dim < 1 || m.architecture.hidden < 1 || m.architecture.classes < 1 ||
+        m.architecture.classes > kMaxClasses) {
+      fail(sidecar_path, fmt::format("bad architecture {}", s.at("architecture").dump()));
+    }
+    m.segment_names = s.at("segments").get<std::vector<std::string>>();
+    if (static_cast<int>(m.segment_names.size()) != m.segments) {
+      fail(sidecar_path, fmt::format("{} segment names for {} segments", m.segment_names.size(), m.segments));
+    }
   } catch (const json::exception& e) {
     fail(sidecar_path, fmt::format("malformed sidecar: {}", e.what()));
   }

@@ -3,6 +3,7 @@
 // a model's two files, MODEL.pt and MODEL.pt.json. The sidecar's layout is in docs/neural-model.md.
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,6 +20,7 @@ struct LoadedModel {
   ChoiceNet net{nullptr};
   double price_scale = 1;
   int segments = 0;
+  std::vector<std::string> segment_names;  // in index order
   NeuralArchitecture architecture;
 };
 

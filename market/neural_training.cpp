@@ -1,6 +1,6 @@
 // Training of the `neural` choice model: maximum likelihood of the logged choices given their menus
-// (the conditional logit's log-likelihood, McFadden 1974) with Adam, a held-out split by shopper,
-// and early stopping on the held-out log-loss.
+// (the latent-class logit's log-likelihood, log sum_k pi_k P_k(choice); McFadden 1974, Train 2009
+// sec. 6.7) with Adam, a held-out split by shopper, and early stopping on the held-out log-loss.
 
 #include <algorithm>
 #include <chrono>
@@ -112,7 +112,8 @@ class Trainer {
       torch::Tensor chosen;
       neural::FeatureTensors t = tensors(ids.data() + start, count, chosen);
       torch::Tensor u = net->forward(t);
-      torch::Tensor loss = -neural::choice_log_likelihood(u, t, chosen, count).mean();
+      torch::Tensor loss =
+          -neural::choice_log_likelihood(u, net->log_class_shares(t.segment), t, chosen, count).mean();
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();
@@ -136,19 +137,29 @@ class Trainer {
       torch::Tensor chosen;
       neural::FeatureTensors t = tensors(ids.data() + start, count, chosen);
       torch::Tensor u = net->forward(t).to(torch::kCPU).to(torch::kFloat64).contiguous();
+      torch::Tensor shares = net->log_class_shares(t.segment).exp().to(torch::kCPU).to(torch::kFloat64).contiguous();
       const double* v = u.data_ptr<double>();
-      // In double on the host: log Z = log(1 + sum_b exp(u_b)), stabilised by the largest utility.
+      const double* pi = shares.data_ptr<double>();
+      const int classes = net->classes;
+      // In double on the host, per class: log Z_k = log(1 + sum_b exp(u_bk)), stabilised by the
+      // largest utility; then the mixture P(choice) = sum_k pi_k exp(u_ck - log Z_k).
       for (int q = 0; q < count; ++q) {
         const ChoiceProblem& p = data_.menus->problems[ids[start + q]];
-        const double* w = v + first_basket_[q];
-        double top = 0;
-        for (int b = 0; b < p.basket_count; ++b) top = std::max(top, w[b]);
-        double total = std::exp(-top);
-        for (int b = 0; b < p.basket_count; ++b) total += std::exp(w[b] - top);
-        double log_z = top + std::log(total);
-        int c = (*data_.chosen)[ids[start + q]];
-        e.log_likelihood.push_back((c >= 0 ? w[c] : 0.0) - log_z);
-        e.p_buy.push_back(1 - std::exp(-log_z));
+        const double* w = v + first_basket_[q] * classes;
+        const int c = (*data_.chosen)[ids[start + q]];
+        double likelihood = 0, p_nothing = 0;
+        for (int k = 0; k < classes; ++k) {
+          double top = 0;
+          for (int b = 0; b < p.basket_count; ++b) top = std::max(top, w[b * classes + k]);
+          double total = std::exp(-top);
+          for (int b = 0; b < p.basket_count; ++b) total += std::exp(w[b * classes + k] - top);
+          double log_z = top + std::log(total);
+          const double share = pi[q * classes + k];
+          likelihood += share * std::exp((c >= 0 ? w[c * classes + k] : 0.0) - log_z);
+          p_nothing += share * std::exp(-log_z);
+        }
+        e.log_likelihood.push_back(std::log(likelihood));
+        e.p_buy.push_back(1 - p_nothing);
         e.bought.push_back(c >= 0 ? 1 : 0);
       }
     }
@@ -199,6 +210,10 @@ NeuralMetrics train_neural_choice(const NeuralTrainingData& data, const NeuralTr
       throw std::invalid_argument(fmt::format("{}: segment {} of a decision is not one of the {} segments",
                                               data.source, p.segment, segments));
     }
+  }
+  if (options.architecture.classes < 1 || options.architecture.classes > neural::kMaxClasses) {
+    throw std::invalid_argument(
+        fmt::format("classes must be 1 to {}, got {}", neural::kMaxClasses, options.architecture.classes));
   }
   const std::string device_name = resolve_neural_device(options.device);
   const torch::Device device(device_name);
@@ -279,7 +294,9 @@ NeuralMetrics train_neural_choice(const NeuralTrainingData& data, const NeuralTr
                         {"items", data.catalog->size()}, {"ids", ids}};
   sidecar["segments"] = data.segments;
   sidecar["features"] = neural::feature_spec(data.catalog->size(), segments, trainer.price_scale());
-  sidecar["architecture"] = {{"item_dim", options.architecture.item_dim}, {"hidden", options.architecture.hidden}};
+  sidecar["architecture"] = {{"item_dim", options.architecture.item_dim},
+                             {"hidden", options.architecture.hidden},
+                             {"classes", options.architecture.classes}};
   auto number = [](double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); };
   sidecar["training"] = {{"source", data.source},
                          {"seed", options.seed},
@@ -297,15 +314,25 @@ NeuralMetrics train_neural_choice(const NeuralTrainingData& data, const NeuralTr
                          {"auc_purchase", number(m.auc)},
                          {"calibration_error_purchase", number(m.calibration_error)},
                          {"samples_per_second", number(m.samples_per_second)}};
-  // What the model learned per segment (docs/neural-model.md): list price weight, price slope,
-  // bundle bonus.
+  // What the model learned per segment and class (docs/neural-model.md): the class's share, list
+  // price weight, price slope, bundle bonus.
   {
     const double k = neural::kSegmentParameterScale;
+    torch::NoGradGuard no_grad;
+    torch::Tensor shares = torch::softmax(net->class_logit * neural::kClassLogitScale, 1).to(torch::kCPU);
+    torch::Tensor list = net->segment_list.to(torch::kCPU), slope = net->segment_price.to(torch::kCPU),
+                  bonus = net->segment_bonus.to(torch::kCPU);
     nlohmann::json learned = nlohmann::json::array();
     for (int g = 0; g < segments; ++g) {
-      learned.push_back({{"list_price_weight", k * net->segment_list[g].item<double>()},
-                         {"price_slope", k * net->segment_price[g].item<double>()},
-                         {"bundle_bonus", k * net->segment_bonus[g].item<double>()}});
+      nlohmann::json classes = nlohmann::json::array();
+      for (int c = 0; c < net->classes; ++c) {
+        classes.push_back({{"share", shares[g][c].item<double>()},
+                           {"list_price_weight", k * list[g][c].item<double>()},
+                           {"price_slope", k * slope[g][c].item<double>()},
+                           {"bundle_bonus", k * bonus[g][c].item<double>()}});
+      }
+      learned.push_back({{"segment", data.segments.size() > static_cast<size_t>(g) ? data.segments[g] : ""},
+                         {"classes", classes}});
     }
     sidecar["training"]["segment_parameters"] = learned;
   }

@@ -19,8 +19,9 @@ namespace {
 
 constexpr const char* kHelp = R"(usage: bundlesim train --logs EVENTS.csv --out MODEL.pt [options]
 
-Trains a neural choice model (a conditional logit over each menu with an outside option, its
-utilities from a network over segment, item embeddings and offer features) on an event log written
+Trains a neural choice model (a latent-class mixture of conditional logits over each menu with an
+outside option, its utilities from a network over segment, item embeddings and offer features,
+each class with its own price response) on an event log written
 by `bundlesim run --log-events`, and writes MODEL.pt plus its sidecar MODEL.pt.json. Decisions are
 split by shopper into a training and a held-out part; training stops early when the held-out
 log-loss stops improving. See docs/neural-model.md.
@@ -37,6 +38,8 @@ options:
   --learning-rate X     Adam's step size (default 0.01)
   --hidden N            width of the context tower's hidden layers (default 32)
   --item-dim N          item embedding width (default 16)
+  --classes N           latent classes of shoppers per segment, 1 to 8 (default 2; 1 is a
+                        plain conditional logit)
   --validation X        held-out fraction of shoppers (default 0.2)
   --patience N          epochs without improvement before stopping (default 6); the step
                         is halved after every 2 such epochs
@@ -94,7 +97,7 @@ int train_command(const Args& args) {
   }
   CommandLine cl(args,
                  {"logs", "out", "epochs", "device", "threads", "arm", "seed", "batch", "learning-rate", "hidden",
-                  "item-dim", "validation", "patience"},
+                  "item-dim", "classes", "validation", "patience"},
                  {"quiet"});
   cl.expect_positionals(0, 0, "");
   auto logs = cl.option("logs");
@@ -114,6 +117,8 @@ int train_command(const Args& args) {
   options.architecture.hidden = static_cast<int>(cl.integer("hidden", 1, 4096).value_or(options.architecture.hidden));
   options.architecture.item_dim =
       static_cast<int>(cl.integer("item-dim", 1, 1024).value_or(options.architecture.item_dim));
+  options.architecture.classes =
+      static_cast<int>(cl.integer("classes", 1, 8).value_or(options.architecture.classes));
   options.validation_fraction = cl.number("validation", 0.01, 0.9).value_or(options.validation_fraction);
   options.patience = static_cast<int>(cl.integer("patience", 1, 1000).value_or(options.patience));
 
@@ -193,8 +198,9 @@ int train_command(const Args& args) {
                                 static_cast<double>(baskets) / source->size())
                         .c_str());
   std::printf("%s", fmt::format("network: context tower 2 x {} hidden, {}-wide item embeddings (~{:.0f} kFLOP per "
-                                "decision); device {}, {} thread{}\n",
-                                options.architecture.hidden, options.architecture.item_dim, tower / 1e3, device,
+                                "decision), {} latent class{}; device {}, {} thread{}\n",
+                                options.architecture.hidden, options.architecture.item_dim, tower / 1e3,
+                                options.architecture.classes, options.architecture.classes == 1 ? "" : "es", device,
                                 options.threads, options.threads == 1 ? "" : "s")
                         .c_str());
   std::fflush(stdout);

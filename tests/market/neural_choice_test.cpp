@@ -94,19 +94,33 @@ TEST_CASE("a saved model reloads and makes the same decisions") {
   CHECK(nothing < batch.size() * 19 / 20);
   CHECK(distinct > 5);
 
-  // probabilities() is the conditional logit of the same utilities: P(b) / P(nothing) = exp(u_b).
+  // probabilities() is the latent-class logit of the same utilities (docs/neural-model.md):
+  // P(b) = sum_k pi_gk exp(u_bk) / (1 + sum_c exp(u_ck)), computed here by hand.
+  const int K = second.classes();
+  REQUIRE(K == NeuralArchitecture{}.classes);
+  REQUIRE(u1.size() == batch.baskets.size() * K);
   for (int p : {0, 17, 333}) {
     std::vector<double> probabilities;
     second.probabilities(batch, p, probabilities);
     const ChoiceProblem& problem = batch.problems[p];
     REQUIRE(probabilities.size() == static_cast<size_t>(1 + problem.basket_count));
+    std::vector<double> expected(1 + problem.basket_count, 0.0);
+    double shares = 0;
+    for (int k = 0; k < K; ++k) {
+      double z = 1;
+      for (int b = 0; b < problem.basket_count; ++b) z += std::exp(u1[(problem.basket_begin + b) * K + k]);
+      const double pi = second.class_share(problem.segment, k);
+      shares += pi;
+      expected[0] += pi / z;
+      for (int b = 0; b < problem.basket_count; ++b) {
+        expected[1 + b] += pi * std::exp(u1[(problem.basket_begin + b) * K + k]) / z;
+      }
+    }
+    CHECK(shares == doctest::Approx(1.0).epsilon(1e-12));
     double total = 0;
     for (double x : probabilities) total += x;
     CHECK(total == doctest::Approx(1.0).epsilon(1e-12));
-    for (int b = 0; b < problem.basket_count; ++b) {
-      CHECK(probabilities[1 + b] / probabilities[0] ==
-            doctest::Approx(std::exp(u1[problem.basket_begin + b])).epsilon(1e-9));
-    }
+    for (int b = 0; b <= problem.basket_count; ++b) CHECK(probabilities[b] == doctest::Approx(expected[b]).epsilon(1e-9));
   }
 
   // A whole run driven by the reloaded model is reproducible.
@@ -132,15 +146,19 @@ TEST_CASE("simulation-time scoring computes the function that was trained") {
   std::vector<double> fast, reference;
   m.utilities(batch, fast);
   m.reference_utilities(batch, reference);
-  REQUIRE(fast.size() == batch.baskets.size());
+  const int K = m.classes();
+  REQUIRE(K >= 2);  // the mixture's per-class terms are exercised
+  REQUIRE(fast.size() == batch.baskets.size() * K);
   REQUIRE(reference.size() == fast.size());
-  double worst = 0, spread = 0;
+  double worst = 0, spread = 0, between_classes = 0;
   for (size_t b = 0; b < fast.size(); ++b) {
     worst = std::max(worst, std::abs(fast[b] - reference[b]) / (1 + std::abs(reference[b])));
     spread = std::max(spread, std::abs(reference[b] - reference[0]));
+    if (b % K) between_classes = std::max(between_classes, std::abs(reference[b] - reference[b - b % K]));
   }
   CHECK(worst < 1e-4);
-  CHECK(spread > 0.1);  // the utilities are not all alike, so the agreement means something
+  CHECK(spread > 0.1);            // the utilities are not all alike, so the agreement means something
+  CHECK(between_classes > 0.01);  // nor are the classes
 }
 
 TEST_CASE("neural decisions do not depend on the thread count") {
@@ -231,6 +249,15 @@ TEST_CASE("a damaged or incomplete model is refused with a clear error") {
     CHECK(load_error(model, scenario.catalog).find("trained with feature specification version 99") !=
           std::string::npos);
   }
+  SUBCASE("a model of the previous feature specification (one class, before latent classes)") {
+    nlohmann::json s = nlohmann::json::parse(sidecar);
+    s["features"]["version"] = 2;
+    write_text(model + ".json", s.dump());
+    std::string e = load_error(model, scenario.catalog);
+    CHECK(e.find("model.pt.json: trained with feature specification version 2; this build computes version 3") !=
+          std::string::npos);
+    CHECK(e.find("train the model again with `bundlesim train`") != std::string::npos);
+  }
   SUBCASE("weights LibTorch can't read, with a sidecar that vouches for them") {
     // Garbage that passes the size and hash check: only LibTorch can tell.
     std::string garbage(weights.size(), 'x');
@@ -253,7 +280,17 @@ TEST_CASE("the sidecar records features, catalog, metrics and the LibTorch versi
   NeuralChoice m(model, scenario.catalog, 1);
   const nlohmann::json& s = m.sidecar();
   CHECK(s["format"]["name"] == "bundlesim neural choice model");
-  CHECK(s["features"]["version"] == 2);
+  CHECK(s["features"]["version"] == 3);
+  CHECK(s["architecture"]["classes"] == NeuralArchitecture{}.classes);
+  // What was learned, per segment and class: the class shares of each segment sum to 1.
+  REQUIRE(s["training"]["segment_parameters"].size() == 3);
+  for (const nlohmann::json& segment : s["training"]["segment_parameters"]) {
+    double shares = 0;
+    for (const nlohmann::json& c : segment["classes"]) shares += c["share"].get<double>();
+    CHECK(shares == doctest::Approx(1.0).epsilon(1e-6));
+    CHECK(segment["classes"].size() == NeuralArchitecture{}.classes);
+  }
+  CHECK(s["training"]["segment_parameters"][2]["segment"] == "enthusiasts");
   CHECK(s["features"]["items"] == 6);
   CHECK(s["features"]["segments"] == 3);
   // price_scale is the catalog's mean list price: (120 + 90 + 70 + 25 + 15 + 35) / 6.

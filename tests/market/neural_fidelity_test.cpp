@@ -26,6 +26,13 @@ double scale_from_environment() {
   return k > 0 ? k : 1.0;
 }
 
+// BUNDLESIM_FIDELITY_CLASSES=k trains with k latent classes instead of the default (to compare).
+int classes_from_environment(int fallback) {
+  const char* text = std::getenv("BUNDLESIM_FIDELITY_CLASSES");
+  int k = text ? std::atoi(text) : 0;
+  return k >= 1 ? k : fallback;
+}
+
 // The scenario's arms other than random_offers, each shopper living through all of them (design
 // "paired": the same shoppers, valuations and choice draws in every arm).
 Scenario evaluation_scenario(const Scenario& base, double shoppers) {
@@ -77,8 +84,9 @@ TEST_CASE("fidelity: policies simulated with a model trained on random_offers lo
   options.epochs = 30;
   options.device = "cpu";
   options.threads = 1;
+  options.architecture.classes = classes_from_environment(options.architecture.classes);
   NeuralMetrics m = testing::train_on_log(dir.file("events.csv"), dir.file("model.pt"), options);
-  MESSAGE("trained: " << m.train_decisions << " decisions, " << m.epochs_run << " epochs (best " << m.best_epoch
+  MESSAGE("trained: " << options.architecture.classes << " latent classes, " << m.train_decisions << " decisions, " << m.epochs_run << " epochs (best " << m.best_epoch
                       << "), held-out log-loss " << m.validation_log_loss << " (uniform " << m.null_log_loss
                       << "), AUC " << m.auc << ", calibration error " << m.calibration_error << ", "
                       << m.samples_per_second << " decisions/s");
