@@ -33,6 +33,9 @@ struct ChoiceModelContext {
   const Catalog* catalog = nullptr;
   std::string scenario_dir;  // relative paths in the spec are resolved against it
   int threads = 1;           // worker threads for a batch
+  // The population's segment names in index order (ChoiceProblem::segment indexes them), for
+  // models that must agree with them (a trained model); null when not known.
+  const std::vector<std::string>* segment_names = nullptr;
 };
 
 // Builds a model from its scenario spec (the `choice_model` object, `type` already read).

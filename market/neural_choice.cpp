@@ -345,6 +345,18 @@ void NeuralChoice::probabilities(const ChoiceBatch& batch, int p, std::vector<do
 
 namespace {
 
+// "" when the lists are equal, else where they first differ, for an error message.
+std::string segment_difference(const std::vector<std::string>& model, const std::vector<std::string>& scenario) {
+  for (size_t g = 0; g < std::max(model.size(), scenario.size()); ++g) {
+    std::string in_model = g < model.size() ? "\"" + model[g] + "\"" : "nothing";
+    std::string in_scenario = g < scenario.size() ? "\"" + scenario[g] + "\"" : "nothing";
+    if (in_model != in_scenario) {
+      return fmt::format("; segment {} is {} in the model and {} in the scenario's population", g, in_model, in_scenario);
+    }
+  }
+  return "";
+}
+
 Registrar<ChoiceModelFactory> registrar(
     "neural", [](const nlohmann::json& spec, const std::string& path, const ChoiceModelContext& context) {
       SpecReader reader(spec, path, {"type", "path", "device"});
@@ -357,6 +369,16 @@ Registrar<ChoiceModelFactory> registrar(
         model = std::make_unique<NeuralChoice>(resolved.string(), *context.catalog, context.threads, device);
       } catch (const SpecError& e) {
         throw SpecError(child_path(path, "path"), e.describe());
+      }
+      // A decision's segment is an index: the model's segments must be the scenario's, in the same
+      // order, or the model would silently treat one segment's shoppers as another's.
+      if (context.segment_names) {
+        std::string difference = segment_difference(model->segment_names(), *context.segment_names);
+        if (!difference.empty()) {
+          throw SpecError(child_path(path, "path"),
+                          fmt::format("{}: trained for other segments ({}){}", resolved.string(),
+                                      fmt::join(model->segment_names(), ", "), difference));
+        }
       }
       return model;
     });

@@ -74,7 +74,10 @@ int run_command(const Args& args) {
     // The trained model replaces the scenario's; it is checked against the catalog now.
     scenario.choice_model = {{"type", "neural"}, {"path", std::filesystem::absolute(*model).string()}};
     try {
-      make_choice_model(scenario.choice_model, "/choice_model", {&scenario.catalog, scenario.directory, 1});
+      std::vector<std::string> segment_names;
+      for (const Segment& segment : scenario.population.segments()) segment_names.push_back(segment.name);
+      make_choice_model(scenario.choice_model, "/choice_model",
+                        {&scenario.catalog, scenario.directory, 1, &segment_names});
     } catch (const SpecError& e) {
       std::fprintf(stderr, "error: --neural: %s\n", e.what());
       return kExitBadInput;

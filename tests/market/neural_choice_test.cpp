@@ -348,3 +348,47 @@ TEST_CASE("the command line: run --log-events, train, run --neural") {
   CHECK(r.output.find("has no arm \"nope\"; its arms: random-offers, control, kits-10, pure-kits-20") !=
         std::string::npos);
 }
+
+TEST_CASE("a model trained for other segments is refused when the scenario loads") {
+  // Decisions carry a segment index; a model whose segments are not the population's, in order,
+  // would treat one segment's shoppers as another's. validate and run must fail before simulating.
+  TempDir dir;
+  std::string model = testing::small_model(dir, 0.1);
+  nlohmann::json spec = nlohmann::json::parse(read_text(testing::scenario_path("fidelity.json")));
+  spec.erase("$schema");
+  spec["choice_model"] = {{"type", "neural"}, {"path", model}};
+  write_text(dir.file("same.json"), spec.dump(1));
+  REQUIRE_NOTHROW(load_scenario(dir.file("same.json")));  // the same segments load
+
+  spec["population"]["segments"][1]["name"] = "regulars";
+  write_text(dir.file("renamed.json"), spec.dump(1));
+  const std::string expected = "renamed.json: /choice_model/path: " + model +
+                               ": trained for other segments (bargain hunters, mainstream, enthusiasts); segment 1 is "
+                               "\"mainstream\" in the model and \"regulars\" in the scenario's population";
+  std::string e;
+  try {
+    load_scenario(dir.file("renamed.json"));
+  } catch (const ScenarioError& error) {
+    e = error.what();
+  }
+  CHECK(e.find(expected) != std::string::npos);
+  auto r = testing::run_bundlesim("validate " + dir.file("renamed.json"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(expected) != std::string::npos);
+  r = testing::run_bundlesim("run " + dir.file("renamed.json") + " --quiet --out " + dir.file("r.sqlite"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find(expected) != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.file("r.sqlite")));  // failed before simulating
+
+  // One segment fewer (the model has a third the scenario lacks): named too, and --neural refuses it.
+  nlohmann::json fewer = nlohmann::json::parse(read_text(testing::scenario_path("fidelity.json")));
+  fewer.erase("$schema");
+  fewer["population"]["segments"].erase(2);
+  fewer["population"]["segments"][0]["share"] = 0.65;
+  write_text(dir.file("fewer.json"), fewer.dump(1));
+  r = testing::run_bundlesim("run " + dir.file("fewer.json") + " --quiet --neural " + model + " --out " +
+                             dir.file("r.sqlite"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("segment 2 is \"enthusiasts\" in the model and nothing in the scenario's population") !=
+        std::string::npos);
+}
