@@ -55,6 +55,16 @@ std::string read_text(const std::string& path) {
   return s.str();
 }
 
+// The set's warnings as written to a report and read back.
+std::vector<StoredWarning> stored_warnings(const ComparisonSet& set) {
+  TempDir dir;
+  {
+    Database db(dir.file("w.sqlite"), Database::Mode::kReadWriteCreate);
+    write_comparisons(db, 1, set);
+  }
+  return read_warnings(dir.file("w.sqlite"), 1);
+}
+
 }  // namespace
 
 TEST_CASE("an ab run compares every metric of the treatment with the control, raw and CUPED") {
@@ -142,12 +152,7 @@ TEST_CASE("arms sharing a stock that runs out get a warning, in the set and in t
   CHECK(set.shared_stock);
   REQUIRE(set.warnings.size() == 1);
   CHECK(set.warnings[0].find("the arms share one stock (design \"ab\") and it ran out") == 0);
-  TempDir dir;
-  {
-    Database db(dir.file("w.sqlite"), Database::Mode::kReadWriteCreate);
-    write_comparisons(db, 1, set);
-  }
-  std::vector<StoredWarning> stored = read_warnings(dir.file("w.sqlite"), 1);
+  std::vector<StoredWarning> stored = stored_warnings(set);
   REQUIRE(stored.size() == 1);
   CHECK(stored[0].kind == "shared_stock");
   // Unlimited stock, or one stock per arm (paired): nothing to warn about.
@@ -170,12 +175,7 @@ TEST_CASE("sample ratio mismatch: a warning in the set and in the report") {
   REQUIRE(set.warnings.size() == 1);
   CHECK(set.warnings[0].find("sample ratio mismatch") != std::string::npos);
   // The report keeps it in its `warnings` table.
-  TempDir dir;
-  {
-    Database db(dir.file("w.sqlite"), Database::Mode::kReadWriteCreate);
-    write_comparisons(db, 1, set);
-  }
-  std::vector<StoredWarning> stored = read_warnings(dir.file("w.sqlite"), 1);
+  std::vector<StoredWarning> stored = stored_warnings(set);
   REQUIRE(stored.size() == 1);
   CHECK(stored[0].kind == "sample_ratio_mismatch");
   CHECK(stored[0].message == set.warnings[0]);
