@@ -1,6 +1,7 @@
 // `rl_bundler`: RL-tuned bundle composition. For each browsed, in-stock item (up to `max_bundles`)
 // a policy network (policy_gradient.h, LibTorch) builds a bundle item by item: the state is the
-// shopper's segment, the browsed items, the anchor and the bundle so far; the actions are "add item
+// shopper's segment, the browsed items, the items already offered in this offer's earlier bundles, the
+// anchor and the bundle so far; the actions are "add item
 // i" (items in stock and not yet in the bundle) or "stop at discount d" for each d of `discounts`
 // (so the network prices the bundle too; with one discount, "stop" alone). A bundle of two or more
 // items is offered at the discount it stopped at. The session's margin, divided by `reward_scale`,
@@ -46,6 +47,10 @@ class RlBundlerPolicy : public Policy {
   void make_offer(const ShopperContext& shopper, const Inventory& shop, Offer& offer) override {
     PolicyStream stream(seed_, arm_, PolicyPurpose::kAction, decisions_++);
     std::vector<std::vector<PolicyGradient::Step>> episodes;
+    // Items the earlier bundles put on the menu: the second bundle should know them, because a
+    // bundle's worth is mostly the items it adds to what the shopper considers, and repeating the
+    // first bundle's add-ons adds nothing (docs/policies.md, "Where the oracle's margin comes from").
+    std::vector<uint8_t> offered(items_, 0);
     for (ItemIndex anchor : *shopper.browsed) {
       if (static_cast<int>(episodes.size()) >= spec_.max_bundles) break;
       if (!shop.in_stock(anchor)) continue;
@@ -54,7 +59,7 @@ class RlBundlerPolicy : public Policy {
       double discount = 0;
       while (true) {
         PolicyGradient::Step step;
-        step.state = state(shopper, bundle);
+        step.state = state(shopper, offered, bundle);
         step.allowed.assign(items_ + spec_.discounts.size(), 0);
         for (size_t d = 0; d < spec_.discounts.size(); ++d) step.allowed[items_ + d] = 1;  // stop
         if (static_cast<int>(bundle.size()) < spec_.max_items) {
@@ -72,7 +77,9 @@ class RlBundlerPolicy : public Policy {
         }
         bundle.push_back(action);
       }
-      if (bundle.size() >= 2) add_bundle(offer, bundle, bundle_price(shop, bundle, {discount, spec_.base}), anchor);
+      if (bundle.size() >= 2 && add_bundle(offer, bundle, bundle_price(shop, bundle, {discount, spec_.base}), anchor)) {
+        for (ItemIndex i : bundle) offered[i] = 1;
+      }
       episodes.push_back(std::move(steps));
     }
     pending_.push_back(std::move(episodes));
@@ -89,18 +96,20 @@ class RlBundlerPolicy : public Policy {
  private:
   static PolicyGradient::Options with_sizes(const BundlerSpec& spec, int items) {
     PolicyGradient::Options o = spec.learner;
-    o.inputs = spec.segments + 3 * items;
+    o.inputs = spec.segments + 4 * items;
     o.actions = items + static_cast<int>(spec.discounts.size());
     return o;
   }
 
-  // [segment one-hot | browsed | anchor one-hot | in bundle]
-  std::vector<float> state(const ShopperContext& shopper, const std::vector<ItemIndex>& bundle) const {
-    std::vector<float> x(spec_.segments + 3 * items_, 0.0f);
+  // [segment one-hot | browsed | in earlier bundles | anchor one-hot | in bundle]
+  std::vector<float> state(const ShopperContext& shopper, const std::vector<uint8_t>& offered,
+                           const std::vector<ItemIndex>& bundle) const {
+    std::vector<float> x(spec_.segments + 4 * items_, 0.0f);
     x[std::min(shopper.segment, spec_.segments - 1)] = 1;
     for (ItemIndex i : *shopper.browsed) x[spec_.segments + i] = 1;
-    x[spec_.segments + items_ + bundle.front()] = 1;
-    for (ItemIndex i : bundle) x[spec_.segments + 2 * items_ + i] = 1;
+    for (ItemIndex i = 0; i < items_; ++i) x[spec_.segments + items_ + i] = offered[i];
+    x[spec_.segments + 2 * items_ + bundle.front()] = 1;
+    for (ItemIndex i : bundle) x[spec_.segments + 3 * items_ + i] = 1;
     return x;
   }
 
