@@ -80,6 +80,13 @@ bool all_in_stock(const Inventory& shop, const std::vector<ItemIndex>& items) {
   return true;
 }
 
+bool in_any_bundle(const Offer& offer, ItemIndex i) {
+  for (const OfferedBundle& b : offer.bundles) {
+    if (std::find(b.items.begin(), b.items.end(), i) != b.items.end()) return true;
+  }
+  return false;
+}
+
 bool add_bundle(Offer& offer, std::vector<ItemIndex> items, double price, int bundle_id) {
   std::vector<ItemIndex> key = items;
   std::sort(key.begin(), key.end());

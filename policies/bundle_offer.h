@@ -42,6 +42,9 @@ bool browsed_any(const ShopperContext& shopper, const std::vector<ItemIndex>& it
 bool browsed(const ShopperContext& shopper, ItemIndex i);
 bool all_in_stock(const Inventory& shop, const std::vector<ItemIndex>& items);
 
+// Whether an offered bundle already holds item `i`.
+bool in_any_bundle(const Offer& offer, ItemIndex i);
+
 // Appends a mixed bundle unless one with the same items is already in the offer; returns whether it
 // was added.
 bool add_bundle(Offer& offer, std::vector<ItemIndex> items, double price, int bundle_id);

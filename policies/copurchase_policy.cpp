@@ -9,7 +9,10 @@
 //
 // params: {"mode": "per_item" | "catalogue", "measure": "lift" | "cosine", "complements": 1,
 //          "discount": 0.1, "discount_on": "bundle" | "add_ons", "min_support": 5, "min_lift": 1,
-//          "max_bundles": 2, "warmup_days": 0, "refresh_orders": 200}
+//          "max_bundles": 2, "warmup_days": 0, "refresh_orders": 200, "distinct_add_ons": false}
+//
+// "distinct_add_ons": true skips add-ons an earlier bundle of the same offer already holds, so a
+// second bundle puts new items on the shopper's menu instead of repeating the first one's.
 
 #include <algorithm>
 
@@ -31,6 +34,7 @@ struct CopurchaseSpec {
   int max_bundles = 2;
   double warmup_days = 0;
   int64_t refresh_orders = 200;
+  bool distinct_add_ons = false;
 };
 
 class CopurchasePolicy : public Policy {
@@ -50,9 +54,11 @@ class CopurchasePolicy : public Policy {
         items.push_back(partner);
       } else {
         // Ask for more than needed so out-of-stock complements can be skipped.
-        for (auto [j, w] : graph_.complements(anchor, spec_.complements + 4)) {
+        for (auto [j, w] : graph_.complements(anchor, spec_.complements + 8)) {
           if (static_cast<int>(items.size()) > spec_.complements) break;
-          if (shop.in_stock(j)) items.push_back(j);
+          if (!shop.in_stock(j)) continue;
+          if (spec_.distinct_add_ons && in_any_bundle(offer, j)) continue;
+          items.push_back(j);
         }
         if (items.size() < 2) continue;
       }
@@ -85,7 +91,7 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   static const nlohmann::json kEmpty = nlohmann::json::object();
   SpecReader reader(params.is_null() ? kEmpty : params, path,
                     {"mode", "measure", "complements", "discount", "discount_on", "min_support", "min_lift",
-                     "max_bundles", "warmup_days", "refresh_orders"});
+                     "max_bundles", "warmup_days", "refresh_orders", "distinct_add_ons"});
   CopurchaseSpec spec;
   spec.catalogue = reader.choice_or("mode", "per_item", {"per_item", "catalogue"}) == "catalogue";
   spec.graph.measure = reader.choice_or("measure", "lift", {"lift", "cosine"}) == "lift"
@@ -99,6 +105,7 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   spec.max_bundles = static_cast<int>(reader.integer_or("max_bundles", 2, 1, 8));
   spec.warmup_days = reader.number_or("warmup_days", 0, Range::non_negative());
   spec.refresh_orders = reader.integer_or("refresh_orders", 200, 1, int64_t{1} << 40);
+  spec.distinct_add_ons = reader.boolean_or("distinct_add_ons", false);
   return std::make_unique<CopurchasePolicy>(*context.catalog, spec);
 }
 

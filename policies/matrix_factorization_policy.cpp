@@ -13,7 +13,10 @@
 // params: {"factors": 16, "complements": 2, "discount": 0.1, "discount_on": "bundle" | "add_ons",
 //          "max_bundles": 2, "min_orders": 2000, "train_every": 200, "train_steps": 50,
 //          "learning_rate": 0.05, "l2": 0.0001, "batch": 256, "negatives": "popularity" | "uniform",
-//          "learn_from": "all" | "organic", "rank_by": "anchor" | "shopper"}
+//          "learn_from": "all" | "organic", "rank_by": "anchor" | "shopper", "distinct_add_ons": false}
+//
+// "distinct_add_ons": true skips add-ons an earlier bundle of the same offer already holds, so a
+// second bundle puts new items on the shopper's menu instead of repeating the first one's.
 
 #include <algorithm>
 
@@ -37,6 +40,7 @@ struct FactorizationSpec {
   int train_steps = 50;
   bool organic_only = false;
   bool rank_by_shopper = false;
+  bool distinct_add_ons = false;
 };
 
 class MatrixFactorizationPolicy : public Policy {
@@ -52,6 +56,7 @@ class MatrixFactorizationPolicy : public Policy {
       scores_.clear();
       for (ItemIndex j = 0; j < items_; ++j) {
         if (j == anchor || !shop.in_stock(j)) continue;
+        if (spec_.distinct_add_ons && in_any_bundle(offer, j)) continue;
         double score = spec_.rank_by_shopper ? model_.score(shopper.segment, anchor, j) : model_.anchor_score(anchor, j);
         scores_.emplace_back(score, j);
       }
@@ -87,7 +92,8 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   static const nlohmann::json kEmpty = nlohmann::json::object();
   SpecReader reader(params.is_null() ? kEmpty : params, path,
                     {"factors", "complements", "discount", "discount_on", "max_bundles", "min_orders", "train_every",
-                     "train_steps", "learning_rate", "l2", "batch", "negatives", "learn_from", "rank_by"});
+                     "train_steps", "learning_rate", "l2", "batch", "negatives", "learn_from", "rank_by",
+                     "distinct_add_ons"});
   if (context.catalog->size() < 2) throw SpecError(path, "matrix_factorization needs a catalog of at least two items");
   FactorizationSpec spec;
   spec.model.factors = static_cast<int>(reader.integer_or("factors", 16, 1, 256));
@@ -102,6 +108,7 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   spec.model.batch = static_cast<int>(reader.integer_or("batch", 256, 1, 1 << 20));
   spec.organic_only = reader.choice_or("learn_from", "all", {"organic", "all"}) == "organic";
   spec.rank_by_shopper = reader.choice_or("rank_by", "anchor", {"anchor", "shopper"}) == "shopper";
+  spec.distinct_add_ons = reader.boolean_or("distinct_add_ons", false);
   spec.model.popularity_negatives = reader.choice_or("negatives", "popularity", {"popularity", "uniform"}) == "popularity";
   return std::make_unique<MatrixFactorizationPolicy>(*context.catalog, spec, context.seed, context.arm);
 }
