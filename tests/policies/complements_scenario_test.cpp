@@ -14,7 +14,7 @@ using namespace bundlesim;
 
 TEST_CASE("complements.json: every bundle policy beats control on revenue per visitor within two days") {
   Scenario scenario = load_scenario(bundlesim::testing::scenario_path("complements.json"));
-  REQUIRE(scenario.arms.size() == 10);
+  REQUIRE(scenario.arms.size() == 11);
   scenario.horizon_days = 2;
   scenario.arrivals.shoppers_per_day = 15000;
   // The oracles' cost is per context (segment x browsed items), not per shopper: fewer draws keep
