@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "market/inventory.h"
 #include "market/spec_error.h"
 #include "policies/policy.h"
 
@@ -97,4 +98,36 @@ TEST_CASE("bandit_discount shows its bundle to shoppers who browsed an item of i
   policy->make_offer(lamp_shopper, shop, none);
   CHECK(none.bundles.empty());
   policy->observe(lamp_shopper, none, Outcome{});
+}
+
+TEST_CASE("copurchase with distinct_add_ons gives the second bundle an add-on the first does not hold") {
+  // Orders: 10 x {phone, case}, 12 x {charger, case}, 5 x {charger, lamp}. Cosines
+  // n(i,j) / sqrt(n(i) n(j)): phone-case 10/sqrt(10*22) = 0.67, charger-case 12/sqrt(17*22) = 0.62,
+  // charger-lamp 5/sqrt(17*5) = 0.54. Both browsed items' strongest complement is the case.
+  auto bundles_for = [](bool distinct) {
+    json params = {{"measure", "cosine"}, {"min_lift", 0}, {"complements", 1}, {"discount", 0},
+                   {"distinct_add_ons", distinct}};
+    auto policy = make_policy("copurchase", "/arms/1/policy", params, "/arms/1/params", {&catalog(), 1, 1});
+    std::vector<ItemIndex> none;
+    ShopperContext anyone{1, 0, 0, 0.0, &none};
+    auto order = [&](std::vector<ItemIndex> items, int times) {
+      Outcome outcome;
+      outcome.bought = true;
+      outcome.items = items;
+      for (int k = 0; k < times; ++k) policy->observe(anyone, Offer{}, outcome);
+    };
+    order({0, 1}, 10);
+    order({2, 1}, 12);
+    order({2, 3}, 5);
+    Inventory shop(catalog());
+    std::vector<ItemIndex> browsed{0, 2};  // phone, charger
+    ShopperContext shopper{2, 0, 0, 0.0, &browsed};
+    Offer offer;
+    policy->make_offer(shopper, shop, offer);
+    std::vector<std::vector<ItemIndex>> items;
+    for (const OfferedBundle& b : offer.bundles) items.push_back(b.items);
+    return items;
+  };
+  CHECK(bundles_for(false) == std::vector<std::vector<ItemIndex>>{{0, 1}, {2, 1}});
+  CHECK(bundles_for(true) == std::vector<std::vector<ItemIndex>>{{0, 1}, {2, 3}});
 }
