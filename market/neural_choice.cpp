@@ -176,16 +176,27 @@ struct NeuralChoice::Impl {
   void option_probabilities(const double* u, int basket_count, int segment, std::vector<double>& out) const {
     const int K = classes;
     const double* pi = share.data() + static_cast<size_t>(segment) * K;
+    if (K == 1) {
+      // One class: exp(u_b - top) / total directly (the mixture's general path would do it twice).
+      out.resize(1 + basket_count);
+      double top = 0;
+      for (int b = 0; b < basket_count; ++b) top = std::max(top, u[b]);
+      double total = out[0] = std::exp(-top);
+      for (int b = 0; b < basket_count; ++b) total += out[1 + b] = std::exp(u[b] - top);
+      for (double& x : out) x /= total;
+      return;
+    }
+    thread_local std::vector<double> exps;
+    exps.resize(1 + basket_count);
     out.assign(1 + basket_count, 0.0);
     for (int c = 0; c < K; ++c) {
       // Shifted by the class's largest utility (at least the outside option's 0) so no exp overflows.
       double top = 0;
       for (int b = 0; b < basket_count; ++b) top = std::max(top, u[b * K + c]);
-      double total = std::exp(-top);
-      for (int b = 0; b < basket_count; ++b) total += std::exp(u[b * K + c] - top);
+      double total = exps[0] = std::exp(-top);
+      for (int b = 0; b < basket_count; ++b) total += exps[1 + b] = std::exp(u[b * K + c] - top);
       const double weight = pi[c] / total;
-      out[0] += weight * std::exp(-top);
-      for (int b = 0; b < basket_count; ++b) out[1 + b] += weight * std::exp(u[b * K + c] - top);
+      for (int b = 0; b <= basket_count; ++b) out[b] += weight * exps[b];
     }
   }
 };
