@@ -27,8 +27,9 @@
 namespace bundlesim {
 
 // The network's size. Nearly all of a decision's FLOPs are in the context tower (one row per
-// decision): about 5 kFLOP with the defaults, about 90 kFLOP with hidden = 192; each basket then
-// costs a few dozen FLOPs. The small default generalises best from tens of thousands of decisions.
+// decision): about 5 kFLOP with the defaults, about 87 kFLOP with hidden = 192; each basket then
+// costs a few dozen FLOPs per class. The small default generalises best from tens of thousands of
+// decisions.
 struct NeuralArchitecture {
   int item_dim = 16;  // width of the item embeddings and of the taste vector
   int hidden = 32;    // width of the context tower's two hidden layers
