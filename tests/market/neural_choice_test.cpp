@@ -319,13 +319,14 @@ TEST_CASE("the command line: run --log-events, train, run --neural") {
   CHECK(r.output.find("events: " + dir.file("events.csv") + " (") != std::string::npos);
 
   r = testing::run_bundlesim("train --logs " + dir.file("events.csv") + " --out " + dir.file("m.pt") +
-                             " --epochs 2 --hidden 8");
+                             " --epochs 2 --hidden 8 --classes 3");
   REQUIRE(r.exit_code == 0);
   for (const char* line : {"held-out log-loss", "AUC of purchase", "calibration error", "training speed",
-                           "epoch   1  train log-loss", "model: "}) {
+                           "epoch   1  train log-loss", "model: ", "3 latent classes"}) {
     CAPTURE(line);
     CHECK(r.output.find(line) != std::string::npos);
   }
+  CHECK(nlohmann::json::parse(read_text(dir.file("m.pt.json")))["architecture"]["classes"] == 3);
   CHECK(r.output.find("\r") == std::string::npos);  // no progress bar when output is not a terminal
   CHECK(std::filesystem::exists(dir.file("m.pt.json")));
 
@@ -339,6 +340,9 @@ TEST_CASE("the command line: run --log-events, train, run --neural") {
   r = testing::run_bundlesim("train --logs " + dir.file("bad.csv") + " --out " + dir.file("x.pt"));
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("bad.csv: not a bundlesim event log") != std::string::npos);
+  r = testing::run_bundlesim("train --logs " + dir.file("events.csv") + " --out " + dir.file("x.pt") + " --classes 9");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("--classes") != std::string::npos);
   r = testing::run_bundlesim("train --logs " + dir.file("events.csv"));
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("--out MODEL.pt is required") != std::string::npos);
