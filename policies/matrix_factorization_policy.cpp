@@ -9,6 +9,8 @@
 // "shopper" by the whole x(g, a, i) of this shopper's segment. The segment and popularity terms
 // predict what the shopper buys anyway, which a bundle need not add: on scenarios/complements.json
 // (7 days, one arm) ranking by them earned $75-78 margin per visitor against $101 by the anchor term.
+// With "distinct_add_ons" (no add-on twice in one offer) it is the other way round: $97 by the whole
+// score against $87-92 by the anchor term (28 days, days 22-28; docs/policies.md).
 //
 // params: {"factors": 16, "complements": 2, "discount": 0.1, "discount_on": "bundle" | "add_ons",
 //          "max_bundles": 2, "min_orders": 2000, "train_every": 200, "train_steps": 50,
