@@ -9,7 +9,8 @@ For every arm: revenue and margin per visitor over the whole run with 95% interv
 from the control arm (Welch interval and two-sided p-value: arms are independent in design "ab"),
 and the same per-visitor figures over the last `--last-days` days (the end of the learning curve,
 from the report's per-day `timeseries`), as a ratio to each oracle arm (policy `oracle`, or
-`bundle_price_optimizer` with oracle: true) with a delta-method interval.
+`bundle_price_optimizer` with oracle: true) with a delta-method interval; and each learner's ratio to
+its class oracle, the oracle arm whose choices are a superset of the learner's (class_oracle below).
 
 Assumes every visitor has one session (the scenario's segments never return), so a day's
 revenue_sumsq_delta is the sum of its new visitors' squared revenue.
@@ -47,6 +48,42 @@ def window(conn, run, arm, first_day, column):
     return mean, math.sqrt(variance / n), n
 
 
+ORACLE_DEFAULTS = {"discounts": [0, 0.05, 0.1, 0.15], "max_items": 3, "max_bundles": 2, "discount_on": "bundle"}
+
+
+def class_oracle(f, oracles):
+    """The oracle arm restricted to the learner's own decision class (docs/policies.md, "Class
+    oracles"), or None: for the kit learners, the kit oracle on the same kits; for the composers,
+    the `oracle` whose discounts are the learner's own and whose bundles can hold the learner's."""
+    p = f["params"]
+    if f["policy"] in ("bandit_discount", "bundle_price_optimizer"):
+        kits = sorted(sorted(b) for b in p.get("bundles", []))
+        for o in oracles:
+            if o["policy"] == "bundle_price_optimizer" and sorted(sorted(b) for b in o["params"].get("bundles", [])) == kits:
+                return o
+        return None
+    if f["policy"] == "rl_bundler":
+        discounts = p.get("discounts", [p.get("discount", 0.05)])
+        size, bundles = p.get("max_items", 3), p.get("max_bundles", 2)
+    elif f["policy"] in ("copurchase", "content", "matrix_factorization"):
+        discounts = [p.get("discount", 0.1)]
+        if f["policy"] == "copurchase":
+            size = 2 if p.get("mode") == "catalogue" else 1 + p.get("complements", 1)
+        elif f["policy"] == "content":
+            size = 1 + p.get("add_ons", 2)
+        else:
+            size = 1 + p.get("complements", 2)
+        bundles = p.get("max_bundles", 2)
+    else:
+        return None
+    for o in oracles:
+        q = {**ORACLE_DEFAULTS, **o["params"]}
+        if (o["policy"] == "oracle" and sorted(q["discounts"]) == sorted(discounts) and q["max_items"] >= size
+                and q["max_bundles"] == bundles and q["discount_on"] == p.get("discount_on", "bundle")):
+            return o
+    return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("report")
@@ -72,7 +109,7 @@ def main():
     for index, name, policy, params, is_control in arms:
         params = json.loads(params)
         is_oracle = policy == "oracle" or (policy == "bundle_price_optimizer" and params.get("oracle") is True)
-        f = {"arm": name, "policy": policy, "control": bool(is_control), "oracle": is_oracle}
+        f = {"arm": name, "policy": policy, "params": params, "control": bool(is_control), "oracle": is_oracle}
         for key, column in (("revenue", "revenue"), ("margin", "margin")):
             f[key] = metric(index, f"{column}_per_visitor")
             f[key + "_end"] = window(conn, run, index, first_day, column)[:2]
@@ -90,6 +127,8 @@ def main():
                 r = a / b
                 sr = r * math.hypot(sa / a, sb / b)
                 f.setdefault(key + "_end_vs_oracle", {})[o["arm"]] = {"ratio": r, "ci": [r - Z * sr, r + Z * sr]}
+        c = None if f["oracle"] or f["control"] else class_oracle(f, oracles)
+        f["class_oracle"] = c["arm"] if c else None
 
     if args.json:
         json.dump({"run": run, "last_days": args.last_days, "arms": figures}, sys.stdout, indent=2)
@@ -117,6 +156,15 @@ def main():
             r, m = f["revenue_end_vs_oracle"][o["arm"]], f["margin_end_vs_oracle"][o["arm"]]
             print(f"  {f['arm']:22} revenue {r['ratio']:7.1%} [{r['ci'][0]:6.1%}, {r['ci'][1]:6.1%}]"
                   f"   margin {m['ratio']:7.1%} [{m['ci'][0]:6.1%}, {m['ci'][1]:6.1%}]")
+    print(f"\neach learner against the oracle of its own decision class, end margin per visitor:")
+    for f in figures:
+        if f["oracle"] or f["control"]:
+            continue
+        if not f["class_oracle"]:
+            print(f"  {f['arm']:22} no oracle arm of its class")
+            continue
+        m = f["margin_end_vs_oracle"][f["class_oracle"]]
+        print(f"  {f['arm']:22} {m['ratio']:7.1%} [{m['ci'][0]:6.1%}, {m['ci'][1]:6.1%}] of \"{f['class_oracle']}\"")
 
 
 if __name__ == "__main__":
