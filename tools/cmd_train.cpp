@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "market/neural_choice.h"
+#include "reports/run_summary.h"
 #include "sim/decision_log.h"
 #include "tools/command_line.h"
 #include "tools/commands.h"
@@ -78,15 +79,6 @@ class TrainProgressBar {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point last_;
 };
-
-std::string thousands(int64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 }  // namespace
 
