@@ -22,7 +22,12 @@ namespace bundlesim {
 
 void set_neural_threads(int threads) {
   threads = std::max(1, threads);
-  torch::set_num_threads(threads);
+  // LibTorch's own intra-op pool stays at one thread. Its OpenMP workers spin-wait between the
+  // many small operations of a training step; beside OpenBLAS's pool, or any other busy process on
+  // two cores, they starved each other: training at 2 threads ran at 1.5-4.8 k decisions/s against
+  // 42-45 k with one (with LibTorch at 2 and OpenBLAS at 1, 2.7-3.1 k). Matrix products, the only
+  // work big enough to share, get the threads through OpenBLAS.
+  torch::set_num_threads(1);
   // OpenBLAS keeps its own pool. Its header clashes with other BLAS headers and LibTorch may be
   // built on another BLAS (MKL), so the setter is looked up at run time rather than linked.
   using Setter = void (*)(int);

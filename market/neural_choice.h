@@ -83,8 +83,8 @@ struct NeuralMetrics {
   std::string device;
 };
 
-// Sets LibTorch's intra-op threads and OpenBLAS's threads to `threads` (process-wide). Results on
-// the CPU do not depend on it.
+// Gives OpenBLAS `threads` threads and keeps LibTorch's intra-op pool at one (process-wide; see
+// the definition for why). Results on the CPU do not depend on it.
 void set_neural_threads(int threads);
 
 // "cuda" when `device` is "auto" and CUDA is available, else "cpu"; "cuda" without CUDA is an error.
