@@ -28,6 +28,7 @@ std::vector<float> copy_of(const torch::Tensor& t) {
 PolicyGradient::PolicyGradient(Options options, uint64_t seed, int arm)
     : options_(options), torch_(std::make_unique<Torch>()) {
   assert(options_.inputs >= 1 && options_.actions >= 1 && options_.hidden >= 0);
+  assert(options_.act_temperature > 0 && options_.temperature_updates > 0);
   const int in = options_.inputs, h = options_.hidden, a = options_.actions;
   const int features = h > 0 ? h : in;
   std::vector<torch::Tensor> params;
@@ -96,6 +97,10 @@ void PolicyGradient::probabilities(const std::vector<float>& state, const std::v
                                    std::vector<double>& out) const {
   double value;
   forward(state, out, value);
+  const double temperature = this->temperature();
+  if (temperature != 1) {
+    for (double& z : out) z /= temperature;
+  }
   double top = -INFINITY;
   for (int k = 0; k < options_.actions; ++k) {
     if (allowed[k]) top = std::max(top, out[k]);
@@ -103,6 +108,12 @@ void PolicyGradient::probabilities(const std::vector<float>& state, const std::v
   double total = 0;
   for (int k = 0; k < options_.actions; ++k) total += out[k] = allowed[k] ? std::exp(out[k] - top) : 0.0;
   for (double& p : out) p /= total;
+}
+
+double PolicyGradient::temperature() const {
+  if (options_.act_temperature == 1) return 1;
+  return options_.act_temperature +
+         (1 - options_.act_temperature) * std::exp(-static_cast<double>(updates_) / options_.temperature_updates);
 }
 
 double PolicyGradient::value(const std::vector<float>& state) const {
@@ -151,6 +162,7 @@ double PolicyGradient::update() {
   torch_->optimizer->zero_grad();
   loss.backward();
   torch_->optimizer->step();
+  ++updates_;
   refresh_copy();
   return loss.item<double>();
 }

@@ -10,6 +10,10 @@
 // with (R - V(s_t)) treated as a constant in the first term. Actions can be masked per step.
 // The network is linear (hidden = 0) or one tanh hidden layer shared by both heads.
 // Acting uses a plain copy of the weights (no torch per decision); only update() runs torch.
+// Acting may be sharper than the policy that is trained: probabilities() returns
+// softmax(logits / T) with T = act_temperature + (1 - act_temperature) exp(-updates / temperature_updates),
+// while update() treats the actions as drawn from softmax(logits). With T < 1 this is no longer an
+// unbiased policy gradient; it exploits what the network has learnt while it keeps learning.
 
 #include <cstdint>
 #include <memory>
@@ -28,6 +32,8 @@ class PolicyGradient {
     double entropy = 0.01;
     double value_weight = 0.5;
     bool critic = true;          // false: no baseline (plain REINFORCE)
+    double act_temperature = 1;  // acting temperature reached after many updates; 1: act on pi itself
+    double temperature_updates = 500;  // updates over which the acting temperature falls from 1 (e-folding)
   };
   struct Step {
     std::vector<float> state;
@@ -41,7 +47,11 @@ class PolicyGradient {
   ~PolicyGradient();
 
   const Options& options() const { return options_; }
-  // pi(. | state), 0 for actions not allowed.
+  int64_t updates() const { return updates_; }
+  // The acting temperature after updates() gradient steps (see the top of this file).
+  double temperature() const;
+  // The acting policy: softmax(logits / temperature()) over the allowed actions (pi itself when
+  // act_temperature is 1), 0 for actions not allowed.
   void probabilities(const std::vector<float>& state, const std::vector<uint8_t>& allowed,
                      std::vector<double>& out) const;
   double value(const std::vector<float>& state) const;
@@ -63,6 +73,7 @@ class PolicyGradient {
     double reward;
   };
   std::vector<Episode> episodes_;
+  int64_t updates_ = 0;
   // Plain copies of the weights, row-major (out x in).
   std::vector<float> w1_, b1_, wp_, bp_, wv_, bv_;
 };

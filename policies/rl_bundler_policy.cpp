@@ -7,11 +7,15 @@
 // items is offered at the discount it stopped at. The session's margin, divided by `reward_scale`,
 // is every episode's return; the network learns online by REINFORCE with a learned baseline, one
 // gradient step per `batch` finished episodes. Actions are sampled from the policy stream of
-// (arm, decision).
+// (arm, decision), at a temperature that falls from 1 to `temperature` as the network learns (over
+// about `temperature_updates` gradient steps): a session's margin is too noisy for the trained
+// policy to become sharp in a few weeks, so acting sharper than it exploits what it has learnt
+// (docs/policies.md, rl_bundler).
 //
 // params: {"discounts": [0.05] (or "discount": 0.05), "discount_on": "bundle" | "add_ons",
 //          "max_items": 3, "max_bundles": 2, "hidden": 128, "learning_rate": 0.003, "batch": 64,
-//          "entropy": 0.01, "reward_scale": 100, "segments": 8}
+//          "entropy": 0.01, "reward_scale": 100, "segments": 8, "temperature": 0.3,
+//          "temperature_updates": 500}
 
 #include <algorithm>
 #include <deque>
@@ -140,7 +144,7 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   static const nlohmann::json kEmpty = nlohmann::json::object();
   SpecReader reader(params.is_null() ? kEmpty : params, path,
                     {"discount", "discounts", "discount_on", "max_items", "max_bundles", "hidden", "learning_rate", "batch",
-                     "entropy", "reward_scale", "segments"});
+                     "entropy", "reward_scale", "segments", "temperature", "temperature_updates"});
   BundlerSpec spec;
   if (reader.has("discount") && reader.has("discounts")) reader.fail("discounts", "give `discount` or `discounts`, not both");
   if (reader.has("discounts")) {
@@ -159,6 +163,8 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   spec.learner.entropy = reader.number_or("entropy", 0.01, Range::non_negative());
   spec.reward_scale = reader.number_or("reward_scale", 100, Range::positive());
   spec.segments = static_cast<int>(reader.integer_or("segments", 8, 1, 1024));
+  spec.learner.act_temperature = reader.number_or("temperature", 0.3, Range::unit_open_low());
+  spec.learner.temperature_updates = reader.number_or("temperature_updates", 500, Range::positive());
   return std::make_unique<RlBundlerPolicy>(*context.catalog, spec, context.seed, context.arm);
 }
 

@@ -10,7 +10,7 @@
 // days, docs/policies.md) less about two standard errors of this shorter run's ratio (2-3 points):
 //   bandit_discount / oracle-kits: 102% on the full run, 100% here; the issue's claim: at least 95%
 //     (a bandit fed the negated reward, which learns the worst discount, makes 72% here and fails);
-//   rl_bundler / oracle: 88% on the full run, 87% here: at least 83%;
+//   rl_bundler / oracle: 91% on the full run, 89% here: at least 85%;
 //   copurchase / oracle-5%: 79% on the full run, 76% here: at least 72%.
 // The composers' gap to their class oracle is real, not noise: the oracle chooses add-ons by what
 // they put on the shopper's menu, the composers by co-purchase; see docs/policies.md, "Where the
@@ -55,7 +55,7 @@ TEST_CASE("complements.json: each learner ends close to the oracle of its own de
   const std::map<std::string, std::pair<std::string, double>> classes{
       {"bandit-discount", {"oracle-kits", 0.95}},
       {"copurchase", {"oracle-5%", 0.72}},
-      {"rl-bundler", {"oracle", 0.83}},
+      {"rl-bundler", {"oracle", 0.85}},
   };
   const std::map<std::string, double> traffic{{"bandit-discount", 0.15}, {"copurchase", 0.15}, {"rl-bundler", 0.4},
                                               {"oracle-kits", 0.1},     {"oracle-5%", 0.1},   {"oracle", 0.1}};

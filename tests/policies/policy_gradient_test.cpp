@@ -45,6 +45,34 @@ TEST_CASE("one policy-gradient step moves the logits by lr * advantage * (e_a - 
   CHECK(p[0] + p[2] == doctest::Approx(1));
 }
 
+TEST_CASE("acting temperature: softmax(logits / T), T from 1 toward act_temperature, training unchanged") {
+  // The step of the test above, acting at T = 0.5 + 0.5 exp(-updates / 2).
+  PolicyGradient::Options options;
+  options.inputs = 1;
+  options.actions = 3;
+  options.hidden = 0;
+  options.learning_rate = 0.1;
+  options.adam = false;
+  options.entropy = 0;
+  options.act_temperature = 0.5;
+  options.temperature_updates = 2;
+  PolicyGradient pg(options, 1, 0);
+  std::vector<float> x{1};
+  std::vector<uint8_t> all{1, 1, 1};
+  std::vector<double> p;
+  CHECK(pg.temperature() == 1);
+  pg.add_episode({{x, all, 1}}, 1.0);
+  // The loss is that of the untempered policy (uniform before the step), as above.
+  CHECK(pg.update() == doctest::Approx(std::log(3.0) + 0.5));
+  const double t = 0.5 + 0.5 * std::exp(-0.5);
+  CHECK(pg.temperature() == doctest::Approx(t));
+  double z1 = 2 * 0.1 * (2.0 / 3), z0 = 2 * 0.1 * (-1.0 / 3);
+  double expected = std::exp(z1 / t) / (std::exp(z1 / t) + 2 * std::exp(z0 / t));
+  pg.probabilities(x, all, p);
+  CHECK(p[1] == doctest::Approx(expected));
+  CHECK(p[0] == doctest::Approx((1 - expected) / 2));
+}
+
 TEST_CASE("REINFORCE with a baseline learns the one rewarding bundle") {
   // Anchor item 0 and three more items; state = which items are in the bundle; actions add item
   // 1..3 or stop (action 0 is "add item 0", never allowed). The return is 1 for the bundle {0, 2}
