@@ -1,6 +1,8 @@
 #pragma once
 // What a policy shows one shopper: item prices (list prices unless overridden) and bundles.
 
+#include <cmath>
+#include <limits>
 #include <vector>
 
 #include "market/catalog.h"
@@ -21,8 +23,12 @@ struct Offer {
   // Item prices that differ from the current list price (a discount on one item, say).
   std::vector<std::pair<ItemIndex, double>> price_overrides;
   // Probability with which the policy chose this offer (1 for a deterministic policy); logged for
-  // offline evaluation.
+  // offline evaluation. NaN when the policy randomised but can't state the probability (a Thompson
+  // sampler, a policy network): such a log can't be reweighted, and saying so beats a false 1.
   double propensity = 1.0;
+
+  void mark_propensity_unknown() { propensity = std::numeric_limits<double>::quiet_NaN(); }
+  bool propensity_known() const { return !std::isnan(propensity); }
 
   void clear() {
     bundles.clear();

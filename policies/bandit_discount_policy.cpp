@@ -51,6 +51,8 @@ class BanditDiscountPolicy : public Policy {
       double price = bundle_price(shop, items, {spec_.discounts[action], spec_.base});
       if (add_bundle(offer, items, price, b)) pending.push_back({&sampler, action});
     }
+    // The discount came from posterior draws: its probability has no closed form.
+    if (!pending.empty()) offer.mark_propensity_unknown();
     pending_.push_back(std::move(pending));
   }
 

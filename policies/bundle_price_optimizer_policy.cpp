@@ -169,6 +169,8 @@ class BundlePriceOptimizer : public Policy {
       apply(b, x, shop, offer);
       tried.push_back({&search, std::move(x), search.round()});
     }
+    // Prices drawn by the search's exploration: their probability is not tracked.
+    if (!tried.empty()) offer.mark_propensity_unknown();
     pending_.push_back(std::move(tried));
   }
 

@@ -86,6 +86,9 @@ class RlBundlerPolicy : public Policy {
       }
       episodes.push_back(std::move(steps));
     }
+    // Sampled from the policy network; the offer's probability would be a sum over the orders in
+    // which its items could have been added, which is not computed.
+    if (!episodes.empty()) offer.mark_propensity_unknown();
     pending_.push_back(std::move(episodes));
   }
 

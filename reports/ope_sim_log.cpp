@@ -179,6 +179,15 @@ BanditLog read_simulator_log(const std::string& path, const std::string& arm) {
     chosen = *randomised.begin();
   }
 
+  for (const LoggedDecision& d : decisions.decisions) {
+    if (d.arm == chosen && !d.offer.propensity_known()) {
+      throw LogError(path, fmt::format("arm {} ({}) randomised its offers without stating their probabilities (the "
+                                       "propensity column is empty), so its decisions can't be reweighted; log with "
+                                       "random_offers, or a deterministic policy",
+                                       names[chosen], decisions.arms[chosen].policy));
+    }
+  }
+
   BanditLog log;
   log.source = path;
   log.format = "simulator";

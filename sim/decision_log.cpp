@@ -149,7 +149,7 @@ void DecisionLogWriter::write(const DecisionRecord& r) {
     put_number(s, r.offer->price_overrides[k].second);
   }
   s += ',';
-  put_number(s, r.offer->propensity);
+  if (r.offer->propensity_known()) put_number(s, r.offer->propensity);  // empty: unknown
   s += ',';
   for (int k = 0; k < problem.item_count; ++k) fmt::format_to(out, "{}{}", k ? " " : "", r.batch->items[problem.item_begin + k]);
   s += ',';
@@ -295,8 +295,12 @@ DecisionLog read_decision_log(const std::string& path) {
       d.offer.price_overrides.emplace_back(static_cast<ItemIndex>(p.integer(parts[0], "overrides", 0, n_items - 1)),
                                            p.number(parts[1], "overrides"));
     }
-    d.offer.propensity = p.number(f[9], "propensity");
-    if (!(d.offer.propensity > 0 && d.offer.propensity <= 1)) p.fail("propensity", "must be in (0, 1]");
+    if (f[9].empty()) {
+      d.offer.mark_propensity_unknown();
+    } else {
+      d.offer.propensity = p.number(f[9], "propensity");
+      if (!(d.offer.propensity > 0 && d.offer.propensity <= 1)) p.fail("propensity", "must be in (0, 1] or empty");
+    }
 
     ChoiceProblem problem;
     problem.segment = d.segment;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/decision_log.h"
 #include "sim/experiment.h"
 #include "tests/test_support.h"
@@ -209,4 +211,44 @@ TEST_CASE("a damaged log is an error naming the file, line and column") {
     CHECK_THROWS_WITH_AS(read_decision_log(dir.file("nope.csv")), doctest::Contains("nope.csv: can't read"),
                          DecisionLogError);
   }
+}
+
+TEST_CASE("a policy that randomises without knowing its probabilities logs an empty propensity") {
+  // fidelity.json with a Thompson-sampling discount arm beside its deterministic control.
+  Scenario s = small_scenario(0.1);
+  ArmSpec bandit = s.arms[1];
+  bandit.name = "bandit";
+  bandit.policy = "bandit_discount";
+  bandit.params = nlohmann::json::parse(R"({"bundles": [["headphones", "case"], ["earbuds", "charger"]], "discounts": [0, 0.1, 0.2]})");
+  s.arms = {s.arms[1], bandit};
+  s.arms[0].traffic = s.arms[1].traffic = 0.5;
+  s.experiment.control_arm = 0;
+  TempDir dir;
+  std::vector<Seen> seen = run_logged(s, dir.file("events.csv"));
+  DecisionLog log = read_decision_log(dir.file("events.csv"));
+  REQUIRE(log.decisions.size() == seen.size());
+  int unknown = 0, known = 0;
+  for (size_t k = 0; k < seen.size(); ++k) {
+    const Offer& offer = log.decisions[k].offer;
+    CHECK(offer.propensity_known() == seen[k].offer.propensity_known());
+    if (seen[k].arm == 0 || seen[k].offer.bundles.empty()) {
+      CHECK(offer.propensity == 1);  // control, or no bundle to price: nothing was drawn
+      ++known;
+    } else {
+      CHECK_FALSE(offer.propensity_known());
+      ++unknown;
+    }
+  }
+  CHECK(unknown > 50);
+  CHECK(known > 50);
+  // Offline evaluation refuses to reweight that arm rather than take its propensity for 1.
+  {
+    std::ofstream policy(dir.file("control.json"));
+    policy << R"({"type": "policy", "policy": "control"})";
+  }
+  testing::CommandResult r = testing::run_bundlesim("ope --logs " + dir.file("events.csv") + " --arm bandit --policy " +
+                                                    dir.file("control.json"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("arm bandit (bandit_discount) randomised its offers without stating their probabilities") !=
+        std::string::npos);
 }
