@@ -10,9 +10,11 @@
 
 using namespace bundlesim;
 
-TEST_CASE("one policy-gradient step moves the logits by lr * advantage * (e_a - pi)") {
-  // Linear softmax policy on the constant state x = (1), three actions, all weights 0: pi uniform,
-  // V = 0. One episode: action 1, return 1, so the advantage is R - V = 1.
+namespace {
+
+// A linear softmax policy on a one-number state, three actions, plain gradient steps of 0.1, no
+// entropy bonus, critic weight 0.5: small enough to follow one step by hand.
+PolicyGradient::Options one_step_options() {
   PolicyGradient::Options options;
   options.inputs = 1;
   options.actions = 3;
@@ -21,7 +23,15 @@ TEST_CASE("one policy-gradient step moves the logits by lr * advantage * (e_a - 
   options.adam = false;
   options.entropy = 0;
   options.value_weight = 0.5;
-  PolicyGradient pg(options, 1, 0);
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("one policy-gradient step moves the logits by lr * advantage * (e_a - pi)") {
+  // Linear softmax policy on the constant state x = (1), three actions, all weights 0: pi uniform,
+  // V = 0. One episode: action 1, return 1, so the advantage is R - V = 1.
+  PolicyGradient pg(one_step_options(), 1, 0);
   std::vector<float> x{1};
   std::vector<uint8_t> all{1, 1, 1};
   std::vector<double> p;
@@ -47,13 +57,7 @@ TEST_CASE("one policy-gradient step moves the logits by lr * advantage * (e_a - 
 
 TEST_CASE("acting temperature: softmax(logits / T), T from 1 toward act_temperature, training unchanged") {
   // The step of the test above, acting at T = 0.5 + 0.5 exp(-updates / 2).
-  PolicyGradient::Options options;
-  options.inputs = 1;
-  options.actions = 3;
-  options.hidden = 0;
-  options.learning_rate = 0.1;
-  options.adam = false;
-  options.entropy = 0;
+  PolicyGradient::Options options = one_step_options();
   options.act_temperature = 0.5;
   options.temperature_updates = 2;
   PolicyGradient pg(options, 1, 0);
