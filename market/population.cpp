@@ -16,4 +16,10 @@ int Population::segment_for(double u) const {
   return size() - 1;
 }
 
+std::vector<std::string> Population::segment_names() const {
+  std::vector<std::string> names;
+  for (const Segment& segment : segments_) names.push_back(segment.name);
+  return names;
+}
+
 }  // namespace bundlesim

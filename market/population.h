@@ -68,6 +68,8 @@ class Population {
   int size() const { return static_cast<int>(segments_.size()); }
   const Segment& segment(int s) const { return segments_[s]; }
   const std::vector<Segment>& segments() const { return segments_; }
+  // The segments' names in index order.
+  std::vector<std::string> segment_names() const;
   // Maps a uniform draw in [0, 1) to a segment by share.
   int segment_for(double u) const;
 

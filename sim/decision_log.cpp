@@ -106,8 +106,7 @@ DecisionLogWriter::DecisionLogWriter(const std::string& path, const Scenario& sc
   for (const Item& item : scenario.catalog.items()) {
     items.push_back({{"id", item.id}, {"category", item.category}, {"brand", item.brand}, {"price", item.price}});
   }
-  json segments = json::array();
-  for (const Segment& segment : scenario.population.segments()) segments.push_back(segment.name);
+  json segments = scenario.population.segment_names();
   json arms = json::array();
   for (const ArmSpec& arm : scenario.arms) arms.push_back({{"name", arm.name}, {"policy", arm.policy}});
   out_ << "# format: " << json{{"name", "bundlesim event log"}, {"version", kDecisionLogVersion}}.dump() << "\n";

@@ -381,8 +381,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
     s.choice_model = r.raw("choice_model");
     // Build once so a bad spec (or an unreadable model file, or a trained model whose segments are
     // not this population's) is caught now.
-    std::vector<std::string> segment_names;
-    for (const Segment& segment : s.population.segments()) segment_names.push_back(segment.name);
+    const std::vector<std::string> segment_names = s.population.segment_names();
     make_choice_model(s.choice_model, "/choice_model", {&s.catalog, s.directory, 1, &segment_names});
     if (const json* c = r.raw_optional("complementarity")) s.complementarities = read_complementarity(*c, "/complementarity", s.catalog);
     if (const json* e = r.raw_optional("events")) s.events = read_events(*e, "/events", s.catalog, s.horizon_days);

@@ -119,7 +119,7 @@ int bench_neural_command(const Args& args) {
     scratch.emplace("bench-neural");
     model_path = scratch->file("fresh.pt");
     data.catalog = &scenario.catalog;
-    for (const Segment& segment : scenario.population.segments()) data.segments.push_back(segment.name);
+    data.segments = scenario.population.segment_names();
     data.menus = &train_menus;
     data.chosen = &train_chosen;
     data.source = file + " (bench --neural fresh)";

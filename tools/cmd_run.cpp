@@ -74,8 +74,7 @@ int run_command(const Args& args) {
     // The trained model replaces the scenario's; it is checked against the catalog now.
     scenario.choice_model = {{"type", "neural"}, {"path", std::filesystem::absolute(*model).string()}};
     try {
-      std::vector<std::string> segment_names;
-      for (const Segment& segment : scenario.population.segments()) segment_names.push_back(segment.name);
+      const std::vector<std::string> segment_names = scenario.population.segment_names();
       make_choice_model(scenario.choice_model, "/choice_model",
                         {&scenario.catalog, scenario.directory, 1, &segment_names});
     } catch (const SpecError& e) {
