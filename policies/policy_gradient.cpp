@@ -28,7 +28,7 @@ std::vector<float> copy_of(const torch::Tensor& t) {
 PolicyGradient::PolicyGradient(Options options, uint64_t seed, int arm)
     : options_(options), torch_(std::make_unique<Torch>()) {
   assert(options_.inputs >= 1 && options_.actions >= 1 && options_.hidden >= 0);
-  assert(options_.act_temperature > 0 && options_.temperature_updates > 0);
+  assert(options_.act_temperature > 0 && options_.temperature_updates > 0 && options_.learning_rate_decay > 0);
   const int in = options_.inputs, h = options_.hidden, a = options_.actions;
   const int features = h > 0 ? h : in;
   std::vector<torch::Tensor> params;
@@ -127,6 +127,16 @@ void PolicyGradient::add_episode(std::vector<Step> steps, double reward) {
   if (!steps.empty()) episodes_.push_back({std::move(steps), reward});
 }
 
+void PolicyGradient::set_learning_rate(double rate) {
+  for (torch::optim::OptimizerParamGroup& group : torch_->optimizer->param_groups()) {
+    if (options_.adam) {
+      static_cast<torch::optim::AdamOptions&>(group.options()).lr(rate);
+    } else {
+      static_cast<torch::optim::SGDOptions&>(group.options()).lr(rate);
+    }
+  }
+}
+
 double PolicyGradient::update() {
   if (episodes_.empty()) return 0;
   const int in = options_.inputs, a = options_.actions;
@@ -159,6 +169,7 @@ double PolicyGradient::update() {
     loss = loss + options_.entropy * p_log_p.sum(1).mean();  // minus entropy
   }
   if (options_.critic) loss = loss + options_.value_weight * (r - v).pow(2).mean();
+  set_learning_rate(options_.learning_rate / (1 + updates_ / options_.learning_rate_decay));
   torch_->optimizer->zero_grad();
   loss.backward();
   torch_->optimizer->step();

@@ -15,6 +15,7 @@
 // while update() treats the actions as drawn from softmax(logits). With T < 1 this is no longer an
 // unbiased policy gradient; it exploits what the network has learnt while it keeps learning.
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -28,6 +29,10 @@ class PolicyGradient {
     int actions = 2;
     int hidden = 64;             // 0: linear heads on the inputs
     double learning_rate = 0.01;
+    // Step k (0, 1, ...) uses learning_rate / (1 + k / learning_rate_decay): halved after that many
+    // updates, a third after twice as many (a Robbins-Monro schedule: a constant rate keeps the
+    // policy jittering around its optimum with the noise of each batch's returns).
+    double learning_rate_decay = INFINITY;
     bool adam = true;            // else plain SGD (tests check one step by hand)
     double entropy = 0.01;
     double value_weight = 0.5;
@@ -66,6 +71,7 @@ class PolicyGradient {
   struct Torch;
   void forward(const std::vector<float>& state, std::vector<double>& logits, double& value) const;
   void refresh_copy();
+  void set_learning_rate(double rate);
   Options options_;
   std::unique_ptr<Torch> torch_;
   struct Episode {

@@ -1,19 +1,21 @@
 // `rl_bundler`: RL-tuned bundle composition. For each browsed, in-stock item (up to `max_bundles`)
 // a policy network (policy_gradient.h, LibTorch) builds a bundle item by item: the state is the
-// shopper's segment, the browsed items, the items already offered in this offer's earlier bundles, the
-// anchor and the bundle so far; the actions are "add item
-// i" (items in stock and not yet in the bundle) or "stop at discount d" for each d of `discounts`
-// (so the network prices the bundle too; with one discount, "stop" alone). A bundle of two or more
-// items is offered at the discount it stopped at. The session's margin, divided by `reward_scale`,
-// is every episode's return; the network learns online by REINFORCE with a learned baseline, one
-// gradient step per `batch` finished episodes. Actions are sampled from the policy stream of
-// (arm, decision), at a temperature that falls from 1 to `temperature` as the network learns (over
-// about `temperature_updates` gradient steps): a session's margin is too noisy for the trained
-// policy to become sharp in a few weeks, so acting sharper than it exploits what it has learnt
-// (docs/policies.md, rl_bundler).
+// shopper's segment, the browsed items, the items already offered in this offer's earlier bundles,
+// the anchor and the bundle so far; the actions are "add item i" (items in stock and not yet in the
+// bundle) or "stop at discount d" for each d of `discounts` (so the network prices the bundle too;
+// with one discount, "stop" alone). A bundle of two or more items is offered at the discount it
+// stopped at. The session's margin, divided by `reward_scale`, is every episode's return; the
+// network learns online by REINFORCE with a learned baseline, one gradient step per `batch`
+// finished episodes, at a learning rate that halves after `learning_rate_decay` steps and keeps
+// falling as 1 / steps (so that the policy settles instead of jittering with each batch's noise).
+// Actions are sampled from the policy stream of (arm, decision), at a temperature that falls from 1
+// to `temperature` as the network learns (over about `temperature_updates` gradient steps): a
+// session's margin is too noisy for the trained policy to become sharp in a few weeks, so acting
+// sharper than it exploits what it has learnt (docs/policies.md, rl_bundler).
 //
 // params: {"discounts": [0.05] (or "discount": 0.05), "discount_on": "bundle" | "add_ons",
-//          "max_items": 3, "max_bundles": 2, "hidden": 128, "learning_rate": 0.003, "batch": 64,
+//          "max_items": 3, "max_bundles": 2, "hidden": 128, "learning_rate": 0.006,
+//          "learning_rate_decay": 500, "batch": 64,
 //          "entropy": 0.01, "reward_scale": 100, "segments": 8, "temperature": 0.3,
 //          "temperature_updates": 500}
 
@@ -146,7 +148,7 @@ class RlBundlerPolicy : public Policy {
 std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& path, const PolicyContext& context) {
   static const nlohmann::json kEmpty = nlohmann::json::object();
   SpecReader reader(params.is_null() ? kEmpty : params, path,
-                    {"discount", "discounts", "discount_on", "max_items", "max_bundles", "hidden", "learning_rate", "batch",
+                    {"discount", "discounts", "discount_on", "max_items", "max_bundles", "hidden", "learning_rate", "learning_rate_decay", "batch",
                      "entropy", "reward_scale", "segments", "temperature", "temperature_updates"});
   BundlerSpec spec;
   if (reader.has("discount") && reader.has("discounts")) reader.fail("discounts", "give `discount` or `discounts`, not both");
@@ -161,7 +163,8 @@ std::unique_ptr<Policy> make(const nlohmann::json& params, const std::string& pa
   spec.max_items = static_cast<int>(reader.integer_or("max_items", 3, 2, 8));
   spec.max_bundles = static_cast<int>(reader.integer_or("max_bundles", 2, 1, 8));
   spec.learner.hidden = static_cast<int>(reader.integer_or("hidden", 128, 0, 4096));
-  spec.learner.learning_rate = reader.number_or("learning_rate", 0.003, Range::positive());
+  spec.learner.learning_rate = reader.number_or("learning_rate", 0.006, Range::positive());
+  spec.learner.learning_rate_decay = reader.number_or("learning_rate_decay", 500, Range::positive());
   spec.batch = static_cast<int>(reader.integer_or("batch", 64, 1, 1 << 20));
   spec.learner.entropy = reader.number_or("entropy", 0.01, Range::non_negative());
   spec.reward_scale = reader.number_or("reward_scale", 100, Range::positive());

@@ -1,20 +1,19 @@
-// scenarios/complements.json, each learner against the oracle restricted to its own decision class
-// (docs/policies.md, "Class oracles"): the kit learner against `oracle-kits` (the same four kits,
-// priced from the true model), the composers against `oracle-5%` (any composition at the fixed 5%
-// off) and rl_bundler against `oracle` (any composition at 0-15% off: its own action space).
+// scenarios/complements.json, each learning policy against the oracle restricted to its own decision
+// class (docs/policies.md, "Class oracles"): the kit learner against `oracle-kits` (the same four
+// kits, priced from the true model), the composers against `oracle-5%` (any composition at the fixed
+// 5% off) and rl_bundler against `oracle` (any composition at 0-15% off: its own action space).
 //
-// Shortened so that it runs in seconds: a fifth of the scenario's traffic, the learners given most
-// of it, and the oracles fewer valuation draws (their cost is per context, not per shopper). The
-// ratios are those of the last five days, after the learners' warm-up. The run is deterministic
-// (fixed seed), so the floors guard against regressions; each is the full-length figure (last 7 of 28
-// days, docs/policies.md) less about two standard errors of this shorter run's ratio (2-3 points):
-//   bandit_discount / oracle-kits: 102% on the full run, 100% here; the issue's claim: at least 95%
-//     (a bandit fed the negated reward, which learns the worst discount, makes 72% here and fails);
-//   rl_bundler / oracle: 91% on the full run, 89% here: at least 85%;
-//   copurchase / oracle-5%: 79% on the full run, 76% here: at least 72%.
-// The composers' gap to their class oracle is real, not noise: the oracle chooses add-ons by what
-// they put on the shopper's menu, the composers by co-purchase; see docs/policies.md, "Where the
-// oracle's margin comes from".
+// Shortened so that it runs in seconds: only the arms compared, the learners given most of the
+// traffic. The ratios are those of the last days, after the learners' warm-up. The runs are
+// deterministic (fixed seed), so the floors guard against regressions:
+//   bandit_discount / oracle-kits: 100% on the full run, 102% here; the issue's claim: at least 95%
+//     (a bandit fed the negated reward, which learns the worst discount, makes 73% here and fails);
+//   copurchase / oracle-5%: 79% on the full run, 86% here: at least 80%. Its gap to the class oracle
+//     is real, not noise: the oracle chooses add-ons by what they put on the shopper's menu,
+//     copurchase by co-purchase; see docs/policies.md, "Where the oracle's margin comes from";
+//   rl_bundler / oracle after about 150,000 shoppers (what its arm gets in the scenario): 97% on the
+//     full run, 96% here; the issue's claim: at least 95% (with the constant learning rate it had
+//     before, 0.003, 94% here and it fails).
 
 #include <doctest/doctest.h>
 
@@ -47,39 +46,38 @@ Window margin_from_day(const ArmTotals& arm, int first_day) {
   return {mean, std::sqrt(std::max(squares / n - mean * mean, 0.0) / n)};
 }
 
-}  // namespace
-
-TEST_CASE("complements.json: each learner ends close to the oracle of its own decision class") {
+// complements.json with only the arms named in `traffic`, at those shares of `shoppers_per_day`.
+Scenario complements_arms(const std::map<std::string, double>& traffic, int days, double shoppers_per_day) {
   Scenario scenario = load_scenario(bundlesim::testing::scenario_path("complements.json"));
-  // learner arm -> (its class oracle's arm, the floor of learner / oracle)
-  const std::map<std::string, std::pair<std::string, double>> classes{
-      {"bandit-discount", {"oracle-kits", 0.95}},
-      {"copurchase", {"oracle-5%", 0.72}},
-      {"rl-bundler", {"oracle", 0.85}},
-  };
-  const std::map<std::string, double> traffic{{"bandit-discount", 0.15}, {"copurchase", 0.15}, {"rl-bundler", 0.4},
-                                              {"oracle-kits", 0.1},     {"oracle-5%", 0.1},   {"oracle", 0.1}};
   std::vector<ArmSpec> arms;
   for (ArmSpec& arm : scenario.arms) {
     auto t = traffic.find(arm.name);
     if (t == traffic.end()) continue;
     arm.traffic = t->second;
-    if (arm.params.is_object() && arm.params.contains("oracle_draws")) arm.params["oracle_draws"] = 16;
     arms.push_back(arm);
   }
   REQUIRE(arms.size() == traffic.size());
   scenario.arms = arms;
   scenario.experiment.control_arm = 0;
-  scenario.horizon_days = 14;
-  scenario.arrivals.shoppers_per_day = 6000;
-  const int first_day = 9;  // the last five days
+  scenario.horizon_days = days;
+  scenario.arrivals.shoppers_per_day = shoppers_per_day;
+  return scenario;
+}
 
+// Runs the scenario and checks learner / oracle >= floor for each (learner, (oracle, floor)): the
+// learner's margin per visitor over days >= first_day, the oracle's over the whole run (it does not
+// learn and stock is unlimited, so every day has the same expected margin; more days, less noise).
+void check_end_ratios(const Scenario& scenario, int first_day,
+                      const std::map<std::string, std::pair<std::string, double>>& classes) {
   RunResult result = run_experiment(scenario, RunOptions{});
-  std::map<std::string, Window> end;
-  for (size_t a = 0; a < scenario.arms.size(); ++a) end[scenario.arms[a].name] = margin_from_day(result.arms[a], first_day);
+  std::map<std::string, Window> end, whole;
+  for (size_t a = 0; a < scenario.arms.size(); ++a) {
+    end[scenario.arms[a].name] = margin_from_day(result.arms[a], first_day);
+    whole[scenario.arms[a].name] = margin_from_day(result.arms[a], 0);
+  }
   for (const auto& [learner, oracle_and_floor] : classes) {
     const auto& [oracle, floor] = oracle_and_floor;
-    const Window l = end.at(learner), o = end.at(oracle);
+    const Window l = end.at(learner), o = whole.at(oracle);
     const double ratio = l.mean / o.mean;
     // Delta method: se(l / o) ~ ratio * sqrt((se_l / l)^2 + (se_o / o)^2).
     const double ratio_se = ratio * std::hypot(l.se / l.mean, o.se / o.mean);
@@ -87,4 +85,24 @@ TEST_CASE("complements.json: each learner ends close to the oracle of its own de
                     << " +- " << ratio_se);
     CHECK(ratio >= floor);
   }
+}
+
+}  // namespace
+
+TEST_CASE("complements.json: the kit learner and copurchase end close to the oracle of their class") {
+  Scenario scenario = complements_arms({{"bandit-discount", 0.25}, {"copurchase", 0.25},
+                                        {"oracle-kits", 0.25}, {"oracle-5%", 0.25}}, 14, 3600);
+  // The oracles' cost is per context, not per shopper: fewer valuation draws keep this test short.
+  for (ArmSpec& arm : scenario.arms) {
+    if (arm.params.is_object() && arm.params.contains("oracle_draws")) arm.params["oracle_draws"] = 16;
+  }
+  check_end_ratios(scenario, 9, {{"bandit-discount", {"oracle-kits", 0.95}}, {"copurchase", {"oracle-5%", 0.80}}});
+}
+
+TEST_CASE("complements.json: rl_bundler given enough shoppers ends within 5% of the oracle") {
+  // 5,400 rl_bundler shoppers a day for 28 days (151,200), as many as it gets in the scenario; the
+  // oracle (its full valuation draws) at a tenth of the traffic: its margin per visitor is the same
+  // every day.
+  Scenario scenario = complements_arms({{"rl-bundler", 0.9}, {"oracle", 0.1}}, 28, 6000);
+  check_end_ratios(scenario, 21, {{"rl-bundler", {"oracle", 0.95}}});
 }

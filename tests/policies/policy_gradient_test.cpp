@@ -55,6 +55,22 @@ TEST_CASE("one policy-gradient step moves the logits by lr * advantage * (e_a - 
   CHECK(p[0] + p[2] == doctest::Approx(1));
 }
 
+TEST_CASE("learning-rate decay: the k-th step at learning_rate / (1 + k / learning_rate_decay)") {
+  // The critic of the first test: V = w_v + b_v on x = (1), each moved by lr (R - V) per step, so V
+  // moves by 2 lr (R - V). With R = 1: step 0 at lr 0.1 gives V = 0.2; step 1 at lr 0.1 / (1 + 1)
+  // gives V = 0.2 + 2 * 0.05 * 0.8 = 0.28 (a constant rate would give 0.36).
+  PolicyGradient::Options options = one_step_options();
+  options.learning_rate_decay = 1;
+  PolicyGradient pg(options, 1, 0);
+  std::vector<float> x{1};
+  std::vector<uint8_t> all{1, 1, 1};
+  for (int step = 0; step < 2; ++step) {
+    pg.add_episode({{x, all, 1}}, 1.0);
+    pg.update();
+  }
+  CHECK(pg.value(x) == doctest::Approx(0.28));
+}
+
 TEST_CASE("acting temperature: softmax(logits / T), T from 1 toward act_temperature, training unchanged") {
   // The step of the test above, acting at T = 0.5 + 0.5 exp(-updates / 2).
   PolicyGradient::Options options = one_step_options();
