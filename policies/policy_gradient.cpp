@@ -73,10 +73,18 @@ void PolicyGradient::forward(const std::vector<float>& state, std::vector<double
   std::vector<float> hidden_values;
   const std::vector<float>* features = &state;
   if (h > 0) {
+    // States are mostly zeros (rl_bundler's: a few set bits of 60), and a zero term leaves the sum
+    // as it was, so summing only the non-zero inputs, in the same order, gives the same floats
+    // as the dense sum in a fraction of the time.
+    std::vector<int> nonzero;
+    for (int i = 0; i < in; ++i) {
+      if (state[i] != 0) nonzero.push_back(i);
+    }
     hidden_values.resize(h);
     for (int j = 0; j < h; ++j) {
+      const float* row = &w1_[static_cast<size_t>(j) * in];
       float z = b1_[j];
-      for (int i = 0; i < in; ++i) z += w1_[static_cast<size_t>(j) * in + i] * state[i];
+      for (int i : nonzero) z += row[i] * state[i];
       hidden_values[j] = std::tanh(z);
     }
     features = &hidden_values;

@@ -12,11 +12,11 @@
 //   copurchase / oracle-5%: 78% on the full run, 82% here: at least 78%. Its gap to the class oracle
 //     is real, not noise: the oracle chooses add-ons by what they put on the shopper's menu,
 //     copurchase by co-purchase; see docs/policies.md, "Where the oracle's margin comes from";
-//   rl_bundler / oracle (the scenario's 192 draws) after about 150,000 shoppers (what its arm gets
-//     in the scenario): 96.3% on the full run, 94.9% here, over seven seeds of the full run 92-97%
-//     (docs/policies.md); the issue asks for 95%, which it reaches on average but not on every
-//     seed, so the floor is 93% (at the constant learning rate it had before, 0.003, it makes about
-//     92% and fails).
+//   rl_bundler / oracle (the scenario's 192 draws) after about 600,000 shoppers (what its arm gets
+//     in the scenario): 96.8% on the full run, 97.4% here, 96.8-98.2% over seven seeds of the full
+//     run (docs/policies.md, "How many shoppers"); the issue's claim: at least 95%. It learns from
+//     noisy margins, so with fewer shoppers a run can settle lower: this one ends at 94.5% with
+//     half as many and 94.9% with a quarter, and fails.
 
 #include <doctest/doctest.h>
 
@@ -103,9 +103,9 @@ TEST_CASE("complements.json: the kit learner and copurchase end close to the ora
 }
 
 TEST_CASE("complements.json: rl_bundler given enough shoppers ends close to the oracle") {
-  // 5,400 rl_bundler shoppers a day for 28 days (151,200), as many as it gets in the scenario; the
+  // 21,600 rl_bundler shoppers a day for 28 days (604,800), as many as it gets in the scenario; the
   // oracle (its full valuation draws) at a tenth of the traffic: its margin per visitor is the same
   // every day.
-  Scenario scenario = complements_arms({{"rl-bundler", 0.9}, {"oracle", 0.1}}, 28, 6000);
-  check_end_ratios(scenario, 21, {{"rl-bundler", {"oracle", 0.93}}});
+  Scenario scenario = complements_arms({{"rl-bundler", 0.9}, {"oracle", 0.1}}, 28, 24000);
+  check_end_ratios(scenario, 21, {{"rl-bundler", {"oracle", 0.95}}});
 }
