@@ -48,8 +48,9 @@ class Policy {
   virtual void observe(const ShopperContext& shopper, const Offer& offer, const Outcome& outcome) {}
   // Scoring mode, for offline evaluation (docs/offline-evaluation.md): the probability that this
   // policy, facing `shopper` and `shop`, makes exactly the offer `logged`. The default is right for
-  // deterministic policies: 1 when make_offer() gives the same offer (same_offer()), else 0.
-  // Randomised policies override it with their exact probability.
+  // deterministic policies: 1 when make_offer() gives the same offer (same_offer()), else 0. For a
+  // randomised policy that is one draw of 1{its offer = logged}, an unbiased but noisy estimate of
+  // the probability; those that can compute it exactly (rl_bundler) override it.
   virtual double offer_probability(const ShopperContext& shopper, const Inventory& shop, const Offer& logged);
 };
 

@@ -11,7 +11,8 @@
 // Actions are sampled from the policy stream of (arm, decision), at a temperature that falls from 1
 // to `temperature` as the network learns (over about `temperature_updates` gradient steps): a
 // session's margin is too noisy for the trained policy to become sharp in a few weeks, so acting
-// sharper than it exploits what it has learnt (docs/policies.md, rl_bundler).
+// sharper than it exploits what it has learnt (docs/policies.md, rl_bundler). Each offer carries
+// the probability with which it was drawn (see Compositions), so its logs can be reweighted offline.
 //
 // params: {"discounts": [0.05] (or "discount": 0.05), "discount_on": "bundle" | "add_ons",
 //          "max_items": 3, "max_bundles": 2, "hidden": 128, "learning_rate": 0.006,
@@ -20,7 +21,10 @@
 //          "temperature_updates": 500}
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
+#include <limits>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -52,29 +56,21 @@ class RlBundlerPolicy : public Policy {
 
   void make_offer(const ShopperContext& shopper, const Inventory& shop, Offer& offer) override {
     PolicyStream stream(seed_, arm_, PolicyPurpose::kAction, decisions_++);
+    const std::vector<ItemIndex> anchors = anchors_of(shopper, shop);
+    Compositions compositions{*this, shopper, shop, {}};
     std::vector<std::vector<PolicyGradient::Step>> episodes;
     // Items the earlier bundles put on the menu: the second bundle should know them, because a
     // bundle's worth is mostly the items it adds to what the shopper considers, and repeating the
     // first bundle's add-ons adds nothing (docs/policies.md, "Where the oracle's margin comes from").
     std::vector<uint8_t> offered(items_, 0);
-    for (ItemIndex anchor : *shopper.browsed) {
-      if (static_cast<int>(episodes.size()) >= spec_.max_bundles) break;
-      if (!shop.in_stock(anchor)) continue;
+    for (ItemIndex anchor : anchors) {
+      Composer& composer = compositions.from(anchor, offered);
       std::vector<ItemIndex> bundle{anchor};
       std::vector<PolicyGradient::Step> steps;
       double discount = 0;
       while (true) {
-        PolicyGradient::Step step;
-        step.state = state(shopper, offered, bundle);
-        step.allowed.assign(items_ + spec_.discounts.size(), 0);
-        for (size_t d = 0; d < spec_.discounts.size(); ++d) step.allowed[items_ + d] = 1;  // stop
-        if (static_cast<int>(bundle.size()) < spec_.max_items) {
-          for (ItemIndex i = 0; i < items_; ++i) {
-            step.allowed[i] = shop.in_stock(i) && std::find(bundle.begin(), bundle.end(), i) == bundle.end();
-          }
-        }
-        learner_.probabilities(step.state, step.allowed, probabilities_);
-        step.action = sample(stream.uniform());
+        PolicyGradient::Step step = composer.step(bundle);
+        step.action = sample(composer.acting(bundle), stream.uniform());
         int action = step.action;
         steps.push_back(std::move(step));
         if (action >= items_) {
@@ -88,10 +84,24 @@ class RlBundlerPolicy : public Policy {
       }
       episodes.push_back(std::move(steps));
     }
-    // Sampled from the policy network; the offer's probability would be a sum over the orders in
-    // which its items could have been added, which is not computed.
-    if (!episodes.empty()) offer.mark_propensity_unknown();
+    offer.propensity = compositions.probability(anchors, offer.bundles);
     pending_.push_back(std::move(episodes));
+  }
+
+  // Scoring mode (offline evaluation): the exact probability of `logged`, by the same sum over
+  // paths as the propensity; 0 for what this policy never offers (pure or repeated bundles,
+  // repriced items).
+  double offer_probability(const ShopperContext& shopper, const Inventory& shop, const Offer& logged) override {
+    if (!logged.price_overrides.empty() || logged.bundles.size() > 32) return 0;
+    std::vector<std::vector<ItemIndex>> sets;
+    for (const OfferedBundle& b : logged.bundles) {
+      std::vector<ItemIndex> set = Composer::sorted(b.items);
+      if (b.pure || set.size() < 2 || std::adjacent_find(set.begin(), set.end()) != set.end()) return 0;
+      if (std::find(sets.begin(), sets.end(), set) != sets.end()) return 0;
+      sets.push_back(std::move(set));
+    }
+    Compositions compositions{*this, shopper, shop, {}};
+    return compositions.probability(anchors_of(shopper, shop), logged.bundles);
   }
 
   void observe(const ShopperContext&, const Offer&, const Outcome& outcome) override {
@@ -110,6 +120,16 @@ class RlBundlerPolicy : public Policy {
     return o;
   }
 
+  // The items that get an episode, in the order browsed: the first `max_bundles` in stock.
+  std::vector<ItemIndex> anchors_of(const ShopperContext& shopper, const Inventory& shop) const {
+    std::vector<ItemIndex> anchors;
+    for (ItemIndex anchor : *shopper.browsed) {
+      if (static_cast<int>(anchors.size()) >= spec_.max_bundles) break;
+      if (shop.in_stock(anchor)) anchors.push_back(anchor);
+    }
+    return anchors;
+  }
+
   // [segment one-hot | browsed | in earlier bundles | anchor one-hot | in bundle]
   std::vector<float> state(const ShopperContext& shopper, const std::vector<uint8_t>& offered,
                            const std::vector<ItemIndex>& bundle) const {
@@ -122,18 +142,149 @@ class RlBundlerPolicy : public Policy {
     return x;
   }
 
-  // Inverse-CDF draw from probabilities_.
-  int sample(double u) const {
+  // Inverse-CDF draw.
+  static int sample(const std::vector<double>& probabilities, double u) {
     double cumulative = 0;
     int last = -1;
-    for (int k = 0; k < static_cast<int>(probabilities_.size()); ++k) {
-      if (probabilities_[k] <= 0) continue;
-      cumulative += probabilities_[k];
+    for (int k = 0; k < static_cast<int>(probabilities.size()); ++k) {
+      if (probabilities[k] <= 0) continue;
+      cumulative += probabilities[k];
       last = k;
       if (u < cumulative) return k;
     }
     return last;  // rounding
   }
+
+  // One anchor's composition, given the items earlier bundles offered. The state holds the bundle
+  // as a set, so the acting probabilities are remembered per set, and the probability of composing
+  // a set sums over the orders its add-ons could have been added in:
+  //   P(reach T) = sum over add-ons i of T of P(reach T - i) pi(add i | T - i).
+  struct Composer {
+    const RlBundlerPolicy& policy;
+    const ShopperContext& shopper;
+    const Inventory& shop;
+    std::vector<uint8_t> offered;
+    ItemIndex anchor;
+    std::map<std::vector<ItemIndex>, std::vector<double>> acting_at;  // by the sorted bundle
+    std::map<std::vector<ItemIndex>, double> reach_of;
+
+    // What the network sees and may do once `bundle` (anchor first) is composed.
+    PolicyGradient::Step step(const std::vector<ItemIndex>& bundle) const {
+      PolicyGradient::Step s;
+      s.state = policy.state(shopper, offered, bundle);
+      s.allowed.assign(policy.items_ + policy.spec_.discounts.size(), 0);
+      for (size_t d = 0; d < policy.spec_.discounts.size(); ++d) s.allowed[policy.items_ + d] = 1;  // stop
+      if (static_cast<int>(bundle.size()) < policy.spec_.max_items) {
+        for (ItemIndex i = 0; i < policy.items_; ++i) {
+          s.allowed[i] = shop.in_stock(i) && std::find(bundle.begin(), bundle.end(), i) == bundle.end();
+        }
+      }
+      return s;
+    }
+
+    const std::vector<double>& acting(const std::vector<ItemIndex>& bundle) {
+      std::vector<double>& p = acting_at[sorted(bundle)];
+      if (p.empty()) {
+        PolicyGradient::Step s = step(bundle);
+        policy.learner_.probabilities(s.state, s.allowed, p);
+      }
+      return p;
+    }
+
+    // Probability that the composition passes through the set `bundle` (anchor first), in any order.
+    double reach(const std::vector<ItemIndex>& bundle) {
+      if (bundle.size() == 1) return 1;
+      std::vector<ItemIndex> key = sorted(bundle);
+      auto known = reach_of.find(key);
+      if (known != reach_of.end()) return known->second;
+      double total = 0;
+      for (size_t k = 1; k < bundle.size(); ++k) {
+        std::vector<ItemIndex> before = bundle;
+        before.erase(before.begin() + k);
+        total += reach(before) * acting(before)[bundle[k]];
+      }
+      return reach_of[key] = total;
+    }
+
+    // Probability that it stops at the set `items` (which holds the anchor) at a discount that gives
+    // `price`, or at any discount when `price` is NaN. Prices equal up to rounding are the same offer.
+    double stops_at(const std::vector<ItemIndex>& items, double price) {
+      if (static_cast<int>(items.size()) > policy.spec_.max_items) return 0;
+      std::vector<ItemIndex> bundle{anchor};
+      for (ItemIndex i : items) {
+        if (i != anchor) bundle.push_back(i);
+      }
+      double stop = 0;
+      for (size_t d = 0; d < policy.spec_.discounts.size(); ++d) {
+        const bool gives_price =
+            std::isnan(price) ||
+            std::abs(bundle_price(shop, items, {policy.spec_.discounts[d], policy.spec_.base}) - price) <= 1e-9 * price;
+        if (gives_price) stop += acting(bundle)[policy.items_ + d];
+      }
+      return stop == 0 ? 0 : reach(bundle) * stop;
+    }
+
+    static std::vector<ItemIndex> sorted(std::vector<ItemIndex> items) {
+      std::sort(items.begin(), items.end());
+      return items;
+    }
+  };
+
+  // The offer's probability (its propensity, logged for offline evaluation). A bundle holding two
+  // browsed items could have come from either's episode, and an episode that composes a bundle an
+  // earlier one offered adds nothing (add_bundle refuses it), so an offer is reached by several
+  // paths: its probability is the sum over the ways of giving each of its bundles to an anchor it
+  // holds, in the anchors' order, the other anchors offering nothing. Compositions are remembered
+  // per (anchor, items offered before), so the sampled path's are reused.
+  struct Compositions {
+    const RlBundlerPolicy& policy;
+    const ShopperContext& shopper;
+    const Inventory& shop;
+    std::map<std::pair<ItemIndex, std::vector<uint8_t>>, Composer> known;
+
+    Composer& from(ItemIndex anchor, const std::vector<uint8_t>& offered) {
+      auto it = known.find({anchor, offered});
+      if (it == known.end()) {
+        it = known.emplace(std::make_pair(anchor, offered), Composer{policy, shopper, shop, offered, anchor, {}, {}}).first;
+      }
+      return it->second;
+    }
+
+    double probability(const std::vector<ItemIndex>& anchors, const std::vector<OfferedBundle>& bundles) {
+      return paths(anchors, bundles, 0, std::vector<uint8_t>(policy.items_, 0), 0);
+    }
+
+    // Anchors k, k+1, ... given the items offered so far and the bundles already given to an
+    // anchor (`given`, a bit per bundle).
+    double paths(const std::vector<ItemIndex>& anchors, const std::vector<OfferedBundle>& bundles, size_t k,
+                 const std::vector<uint8_t>& offered, uint32_t given) {
+      const size_t left = bundles.size() - __builtin_popcount(given);
+      if (left > anchors.size() - k) return 0;
+      if (k == anchors.size()) return 1;
+      const ItemIndex anchor = anchors[k];
+      Composer& composer = from(anchor, offered);
+      const double any_price = std::numeric_limits<double>::quiet_NaN();
+      // Nothing from this anchor: it stops at the anchor alone, or repeats a bundle already given.
+      double none = composer.stops_at({anchor}, any_price);
+      for (size_t b = 0; b < bundles.size(); ++b) {
+        if ((given >> b & 1) && holds(bundles[b], anchor)) none += composer.stops_at(bundles[b].items, any_price);
+      }
+      double total = none == 0 ? 0 : none * paths(anchors, bundles, k + 1, offered, given);
+      for (size_t b = 0; b < bundles.size(); ++b) {
+        if ((given >> b & 1) || !holds(bundles[b], anchor)) continue;
+        const double p = from(anchor, offered).stops_at(bundles[b].items, bundles[b].price);
+        if (p == 0) continue;
+        std::vector<uint8_t> then = offered;
+        for (ItemIndex i : bundles[b].items) then[i] = 1;
+        total += p * paths(anchors, bundles, k + 1, then, given | 1u << b);
+      }
+      return total;
+    }
+
+    static bool holds(const OfferedBundle& bundle, ItemIndex item) {
+      return std::find(bundle.items.begin(), bundle.items.end(), item) != bundle.items.end();
+    }
+  };
 
   int items_;
   BundlerSpec spec_;
@@ -141,7 +292,6 @@ class RlBundlerPolicy : public Policy {
   uint64_t seed_;
   int arm_;
   uint64_t decisions_ = 0;
-  std::vector<double> probabilities_;
   std::deque<std::vector<std::vector<PolicyGradient::Step>>> pending_;  // per offer, oldest first
 };
 
