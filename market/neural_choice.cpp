@@ -34,6 +34,19 @@ void set_neural_threads(int threads) {
   if (auto setter = reinterpret_cast<Setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) setter(threads);
 }
 
+namespace {
+// This library (market/torch_parts.h) is loaded when a part needs LibTorch: a neural choice model,
+// or a policy that learns with it (rl_bundler, matrix_factorization), which runs many small tensor
+// operations on the engine's thread. Left at their defaults, LibTorch's and OpenBLAS's worker pools
+// spin between them on every core (on 2 cores, 12 s of system time in a 13 s rl_bundler run, a core
+// taken from whatever else runs), so they start single-threaded: the engine's own threads are the
+// parallelism. Commands that train or benchmark a model set their own thread count.
+const bool kSingleThreaded = [] {
+  set_neural_threads(1);
+  return true;
+}();
+}  // namespace
+
 std::string resolve_neural_device(const std::string& device) {
   if (device == "cpu") return "cpu";
   if (device == "auto") return torch::cuda::is_available() ? "cuda" : "cpu";

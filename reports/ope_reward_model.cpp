@@ -198,7 +198,7 @@ class FactoredNetwork {
 
 }  // namespace
 
-RewardModelFit fit_reward_model(const BanditLog& log, const ActionDistribution& target,
+RewardModelFit fit_neural_reward_model(const BanditLog& log, const ActionDistribution& target,
                                 const RewardModelOptions& options) {
   // The tensors are small: worker threads only add synchronisation (and, on a busy machine, waits
   // of milliseconds per operation). One thread also makes the sums independent of the machine.
@@ -312,5 +312,9 @@ RewardModelFit fit_reward_model(const BanditLog& log, const ActionDistribution& 
   fit.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return fit;
 }
+
+namespace {
+Registrar<RewardModelFitter> registrar("reward model", fit_neural_reward_model);
+}  // namespace
 
 }  // namespace bundlesim

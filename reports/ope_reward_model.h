@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "market/registry.h"
 #include "reports/ope_logs.h"
 #include "reports/ope_policy_spec.h"
 
@@ -38,8 +39,12 @@ struct RewardModelFit {
 
 // Trains the model on `log` and predicts at the logged actions and under `target` (whose rounds
 // are those of `log`). Rewards that are all 0 or 1 are fitted with the logistic loss, others with
-// the squared loss on standardised rewards. Deterministic for a given seed.
-RewardModelFit fit_reward_model(const BanditLog& log, const ActionDistribution& target,
-                                const RewardModelOptions& options);
+// the squared loss on standardised rewards. Deterministic for a given seed. Implemented in
+// ope_reward_model.cpp, one of the torch parts (market/torch_parts.h), loaded on the first call.
+using RewardModelFitter = RewardModelFit (*)(const BanditLog&, const ActionDistribution&, const RewardModelOptions&);
+inline RewardModelFit fit_reward_model(const BanditLog& log, const ActionDistribution& target,
+                                       const RewardModelOptions& options) {
+  return torch_function<RewardModelFitter>("reward model")(log, target, options);
+}
 
 }  // namespace bundlesim

@@ -11,7 +11,6 @@
 
 #include "market/basket_menu.h"
 #include "market/choice_model.h"
-#include "market/neural_choice.h"
 #include "policies/policy.h"
 #include "sim/arrival_process.h"
 #include "sim/event_queue.h"
@@ -78,11 +77,6 @@ class Engine {
         menu_(scenario.catalog.size(), scenario.complementarities),
         arrivals_(scenario.arrivals.shoppers_per_day, scenario.arrivals.hourly_profile,
                   RandomStream(seed_, 0, StreamPurpose::kArrivals)) {
-    // Policies that learn with LibTorch (rl_bundler, matrix_factorization) run many small tensor
-    // operations on this thread; left at their defaults, LibTorch's and OpenBLAS's worker pools
-    // spin between them on every core (on 2 cores, 12 s of system time in a 13 s rl_bundler run,
-    // a core taken from whatever else runs). The engine's own threads are the parallelism.
-    set_neural_threads(1);
     model_ = make_choice_model(s_.choice_model, "/choice_model", {&s_.catalog, s_.directory, options.threads});
     for (int a = 0; a < arms_; ++a) {
       const ArmSpec& arm = s_.arms[a];

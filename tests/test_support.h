@@ -36,8 +36,9 @@ struct CommandResult {
 };
 
 // Runs `bundlesim ARGS` (ARGS already shell-quoted) and captures its output and exit code.
-inline CommandResult run_bundlesim(const std::string& args) {
-  std::string command = std::string(BUNDLESIM_BINARY) + " " + args + " 2>&1";
+// `environment`: assignments put before the command ("NAME=value ...").
+inline CommandResult run_bundlesim(const std::string& args, const std::string& environment = "") {
+  std::string command = environment + " " + std::string(BUNDLESIM_BINARY) + " " + args + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;

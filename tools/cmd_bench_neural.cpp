@@ -61,7 +61,7 @@ void append_problem(const ChoiceBatch& from, int p, ChoiceBatch& to) {
 
 }  // namespace
 
-int bench_neural_command(const Args& args) {
+int bench_neural_model(const Args& args) {
   if (wants_help(args)) {
     std::fputs(kHelp, stdout);
     return kExitOk;
@@ -193,5 +193,9 @@ int bench_neural_command(const Args& args) {
   }
   return kExitOk;
 }
+
+namespace {
+Registrar<CommandFunction> registrar("bench --neural", bench_neural_model);
+}  // namespace
 
 }  // namespace bundlesim

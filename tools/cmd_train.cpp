@@ -82,7 +82,7 @@ class TrainProgressBar {
 
 }  // namespace
 
-int train_command(const Args& args) {
+int train_neural_model(const Args& args) {
   if (wants_help(args)) {
     std::fputs(kHelp, stdout);
     return kExitOk;
@@ -220,5 +220,9 @@ int train_command(const Args& args) {
                   .c_str());
   return kExitOk;
 }
+
+namespace {
+Registrar<CommandFunction> registrar("train", train_neural_model);
+}  // namespace
 
 }  // namespace bundlesim

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "market/spec_reader.h"
+#include "tools/commands.h"
 
 namespace bundlesim {
 
@@ -76,6 +77,15 @@ std::optional<double> CommandLine::number(const std::string& name, double low, d
 void CommandLine::expect_positionals(size_t min, size_t max, const std::string& what) const {
   if (positionals_.size() < min) throw UsageError(fmt::format("missing {}", what));
   if (positionals_.size() > max) throw UsageError(fmt::format("unexpected argument \"{}\"", positionals_[max]));
+}
+
+std::string default_scenario_path() { return std::string(BUNDLESIM_SOURCE_DIR) + "/scenarios/quickstart.json"; }
+
+bool wants_help(const Args& args) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") return true;
+  }
+  return false;
 }
 
 }  // namespace bundlesim

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "market/registry.h"
+
 namespace bundlesim {
 
 using Args = std::vector<std::string>;
@@ -13,8 +15,13 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);
 int validate_command(const Args& args);
 int bench_command(const Args& args);
-int train_command(const Args& args);
-int bench_neural_command(const Args& args);  // `bench --neural`
+// These two are torch parts (market/torch_parts.h): cmd_train.cpp and cmd_bench_neural.cpp
+// register them, and the library is loaded on the first call.
+using CommandFunction = int (*)(const Args&);
+inline int train_command(const Args& args) { return torch_function<CommandFunction>("train")(args); }
+inline int bench_neural_command(const Args& args) {  // `bench --neural`
+  return torch_function<CommandFunction>("bench --neural")(args);
+}
 int report_command(const Args& args);
 int init_command(const Args& args);
 int check_command(const Args& args);

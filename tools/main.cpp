@@ -15,15 +15,6 @@
 
 namespace bundlesim {
 
-std::string default_scenario_path() { return std::string(BUNDLESIM_SOURCE_DIR) + "/scenarios/quickstart.json"; }
-
-bool wants_help(const Args& args) {
-  for (const std::string& a : args) {
-    if (a == "--help" || a == "-h") return true;
-  }
-  return false;
-}
-
 namespace {
 
 constexpr const char* kHelp = R"(usage: bundlesim COMMAND [arguments]

@@ -81,7 +81,7 @@ TEST_CASE("random_offers: propensities are the offers' probabilities") {
   CHECK(outside == 0);
 }
 
-TEST_CASE("random_offers: a bundle costs its discount off the list prices; nothing browsed, nothing offered") {
+TEST_CASE("random_offers: a bundle costs its discount off the list prices, and nothing browsed means nothing offered") {
   json params = {{"bundle_probability", 1.0}, {"bundle_sizes", {2}}, {"discounts", {0.25}},
                  {"pure_probability", 0.0}, {"item_discount_probability", 0.0}};
   auto policy = make_policy("random_offers", "", params, "", {&catalog(), 1, 0});

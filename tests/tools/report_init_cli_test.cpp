@@ -55,7 +55,7 @@ void object_keys(const json& j, const std::string& path, std::vector<std::pair<s
 
 }  // namespace
 
-TEST_CASE("report --html draws the same page run --html wrote; bad reports exit 2") {
+TEST_CASE("report --html draws the same page run --html wrote, and bad reports exit 2") {
   TempDir dir;
   CommandResult run = run_bundlesim("run " + scenario_path("quickstart.json") + " --quiet --out " + dir.file("r.sqlite") +
                                     " --html " + dir.file("run.html"));
@@ -102,7 +102,7 @@ TEST_CASE("init writes a commented starter scenario that validates and runs") {
   CHECK(again.output.find("--force") != std::string::npos);
 }
 
-TEST_CASE("keys starting with // are comments at any level; other unknown keys are still errors") {
+TEST_CASE("keys starting with // are comments at any level, and other unknown keys are still errors") {
   json j = tiny_scenario();
   j["//"] = "top";
   j["arrivals"]["// note"] = "nested";
