@@ -16,8 +16,8 @@ namespace {
 constexpr const char* kFileName = "libbundlesim_torch.so";
 
 std::vector<std::string> candidates() {
-  std::vector<std::string> paths;
   if (const char* env = std::getenv("BUNDLESIM_TORCH_PARTS"); env && *env) return {env};  // and nowhere else
+  std::vector<std::string> paths;
   char exe[PATH_MAX];
   ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (n > 0) {
