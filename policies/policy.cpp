@@ -11,9 +11,9 @@
 
 namespace bundlesim {
 
-namespace {
-
 bool same_price(double a, double b) { return std::abs(a - b) <= 1e-9 * std::max({1.0, std::abs(a), std::abs(b)}); }
+
+namespace {
 
 // Bundles as (sorted items, pure, price), in a canonical order.
 std::vector<std::tuple<std::vector<ItemIndex>, bool, double>> canonical_bundles(const Offer& offer) {

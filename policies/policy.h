@@ -58,6 +58,8 @@ class Policy {
 // in any order; prices within 1e-9 relative (logs round-trip doubles, but a price recomputed from
 // list prices may differ in the last bit). Bundle ids and propensities are not compared.
 bool same_offer(const Offer& a, const Offer& b);
+// Prices within 1e-9 relative: the same price to a shopper (see same_offer).
+bool same_price(double a, double b);
 
 // The market's true model, which real policies never see. Only yardstick modes (`oracle: true`,
 // see docs/policies.md) may use it; every other policy must ignore it.

@@ -70,7 +70,7 @@ class RlBundlerPolicy : public Policy {
       double discount = 0;
       while (true) {
         PolicyGradient::Step step = composer.step(bundle);
-        step.action = sample(composer.acting(bundle), stream.uniform());
+        step.action = sample(composer.acting(bundle, &step), stream.uniform());
         int action = step.action;
         steps.push_back(std::move(step));
         if (action >= items_) {
@@ -182,11 +182,13 @@ class RlBundlerPolicy : public Policy {
       return s;
     }
 
-    const std::vector<double>& acting(const std::vector<ItemIndex>& bundle) {
+    // The acting probabilities once `bundle` is composed; `known`: its step, when already built.
+    const std::vector<double>& acting(const std::vector<ItemIndex>& bundle, const PolicyGradient::Step* known = nullptr) {
       std::vector<double>& p = acting_at[sorted(bundle)];
       if (p.empty()) {
-        PolicyGradient::Step s = step(bundle);
-        policy.learner_.probabilities(s.state, s.allowed, p);
+        const PolicyGradient::Step s = known ? PolicyGradient::Step{} : step(bundle);
+        const PolicyGradient::Step& at = known ? *known : s;
+        policy.learner_.probabilities(at.state, at.allowed, p);
       }
       return p;
     }
@@ -207,19 +209,18 @@ class RlBundlerPolicy : public Policy {
     }
 
     // Probability that it stops at the set `items` (which holds the anchor) at a discount that gives
-    // `price`, or at any discount when `price` is NaN. Prices equal up to rounding are the same offer.
+    // `price` (same_price: equal up to rounding), or at any discount when `price` is NaN.
     double stops_at(const std::vector<ItemIndex>& items, double price) {
       if (static_cast<int>(items.size()) > policy.spec_.max_items) return 0;
       std::vector<ItemIndex> bundle{anchor};
       for (ItemIndex i : items) {
         if (i != anchor) bundle.push_back(i);
       }
+      const std::vector<double>& p = acting(bundle);
       double stop = 0;
       for (size_t d = 0; d < policy.spec_.discounts.size(); ++d) {
-        const bool gives_price =
-            std::isnan(price) ||
-            std::abs(bundle_price(shop, items, {policy.spec_.discounts[d], policy.spec_.base}) - price) <= 1e-9 * price;
-        if (gives_price) stop += acting(bundle)[policy.items_ + d];
+        const double at_d = bundle_price(shop, items, {policy.spec_.discounts[d], policy.spec_.base});
+        if (std::isnan(price) || same_price(at_d, price)) stop += p[policy.items_ + d];
       }
       return stop == 0 ? 0 : reach(bundle) * stop;
     }
@@ -272,7 +273,7 @@ class RlBundlerPolicy : public Policy {
       double total = none == 0 ? 0 : none * paths(anchors, bundles, k + 1, offered, given);
       for (size_t b = 0; b < bundles.size(); ++b) {
         if ((given >> b & 1) || !holds(bundles[b], anchor)) continue;
-        const double p = from(anchor, offered).stops_at(bundles[b].items, bundles[b].price);
+        const double p = composer.stops_at(bundles[b].items, bundles[b].price);
         if (p == 0) continue;
         std::vector<uint8_t> then = offered;
         for (ItemIndex i : bundles[b].items) then[i] = 1;
